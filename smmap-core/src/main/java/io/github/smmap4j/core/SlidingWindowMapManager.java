@@ -1,0 +1,102 @@
+package io.github.smmap4j.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Maps page-aligned windows of {@link #windowSize()} bytes (larger when a request needs it) and
+ * slides them over files of any size, unmapping least-recently-used unused windows when
+ * {@code maxMappedMemory} or {@code maxOpenRegions} would be exceeded.
+ */
+public final class SlidingWindowMapManager implements MapManager {
+    /** Default window: 64 MiB. */
+    public static final long DEFAULT_WINDOW_SIZE = 64L << 20;
+
+    private final RegionManager core;
+
+    private SlidingWindowMapManager(RegionManager core) {
+        this.core = core;
+    }
+
+    /** Returns a builder with the defaults: 64 MiB windows, 8 GiB mapped, 8192 regions. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the window size in bytes (a multiple of the page size; 0 maps whole files). */
+    public long windowSize() {
+        return core.windowSize();
+    }
+
+    @Override
+    public WindowCursor cursor(Path path) throws IOException {
+        return core.cursor(path);
+    }
+
+    @Override
+    public MappedFileBuffer buffer(Path path) throws IOException {
+        return new MappedFileBuffer(core.cursor(path));
+    }
+
+    @Override
+    public ManagerStats stats() {
+        return core.stats();
+    }
+
+    @Override
+    public int collect() {
+        return core.collect();
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SlidingWindowMapManager" + core.stats();
+    }
+
+    /** Configures a {@link SlidingWindowMapManager}. */
+    public static final class Builder {
+        private long windowSize = DEFAULT_WINDOW_SIZE;
+        private long maxMappedMemory = Limits.DEFAULT_MAX_MAPPED_MEMORY;
+        private int maxOpenRegions = Limits.DEFAULT_MAX_OPEN_REGIONS;
+        private RegionManager.Mapper mapper = RegionManager.FILE_CHANNEL_MAPPER;
+
+        private Builder() {
+        }
+
+        /** Sets the window size in bytes, rounded up to the page size; 0 maps whole files. */
+        public Builder windowSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("windowSize must be >= 0: " + bytes);
+            }
+            this.windowSize = bytes;
+            return this;
+        }
+
+        /** Sets the limit of mapped bytes (soft: exceeded only when every region is in use). */
+        public Builder maxMappedMemory(long bytes) {
+            this.maxMappedMemory = Limits.positive("maxMappedMemory", bytes);
+            return this;
+        }
+
+        /** Sets the limit of mapped regions (soft: exceeded only when every region is in use). */
+        public Builder maxOpenRegions(int regions) {
+            this.maxOpenRegions = (int) Limits.positive("maxOpenRegions", regions);
+            return this;
+        }
+
+        Builder mapper(RegionManager.Mapper m) {
+            this.mapper = m;
+            return this;
+        }
+
+        /** Builds the manager. */
+        public SlidingWindowMapManager build() {
+            return new SlidingWindowMapManager(new RegionManager(windowSize, maxMappedMemory, maxOpenRegions, mapper));
+        }
+    }
+}
