@@ -1,0 +1,34 @@
+package io.github.smmap4j.pack;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A pack, index or loose object is damaged: names the file, the offset and what was wrong. */
+public final class CorruptPackException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
+    private final long offset;
+
+    /** Creates an exception for {@code file} at {@code offset} (-1 if no offset applies). */
+    public CorruptPackException(Path file, long offset, String what) {
+        super(file + (offset >= 0 ? " at offset " + offset : "") + ": " + what);
+        this.file = file;
+        this.offset = offset;
+    }
+
+    /** Creates an exception with a cause. */
+    public CorruptPackException(Path file, long offset, String what, Throwable cause) {
+        this(file, offset, what);
+        initCause(cause);
+    }
+
+    /** Returns the damaged file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Returns the offset of the damage in the file, or -1. */
+    public long offset() {
+        return offset;
+    }
+}

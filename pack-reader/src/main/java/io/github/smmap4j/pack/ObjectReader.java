@@ -1,0 +1,332 @@
+package io.github.smmap4j.pack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads objects of one {@link ObjectDatabase}: single-thread, cheap to keep, reuses its cursors,
+ * inflater and buffers across objects. Get one per thread from {@link ObjectDatabase#newReader()}
+ * and close it when done.
+ */
+public final class ObjectReader implements AutoCloseable {
+    /** Cross-pack REF_DELTA hops allowed before a chain is called cyclic. */
+    private static final int MAX_PACK_HOPS = 64;
+
+    private final ObjectDatabase db;
+    final ReadContext ctx;
+    // The delta chain being resolved, innermost last; reused across objects.
+    private long[] chainOffset = new long[64];
+    private long[] chainData = new long[64];
+    private long[] chainSize = new long[64];
+    private byte[] deltaBuf = new byte[8192];
+    private ObjectType lastType;
+
+    ObjectReader(ObjectDatabase db) {
+        this.db = db;
+        this.ctx = new ReadContext(db.manager());
+    }
+
+    /** Returns the database this reader reads. */
+    public ObjectDatabase database() {
+        return db;
+    }
+
+    /** Returns true if the database holds {@code id}. */
+    public boolean has(ObjectId id) throws IOException {
+        return db.has(id);
+    }
+
+    /**
+     * Loads {@code id}. Objects larger than the stream threshold come back as a loader whose
+     * content is read with {@link ObjectLoader#openStream()}.
+     *
+     * @throws MissingObjectException if no pack, loose object or alternate holds it
+     * @throws CorruptPackException if the data is damaged
+     */
+    public ObjectLoader open(ObjectId id) throws IOException {
+        return open(id, 0);
+    }
+
+    private ObjectLoader open(ObjectId id, int hops) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            for (PackFile p : db.packArray()) {
+                int pos = p.index.findPosition(id);
+                if (pos >= 0) {
+                    return openPacked(p, p.index.offsetAt(pos), id, hops);
+                }
+            }
+            ObjectLoader l = db.openLoose(id);
+            if (l != null) {
+                return l;
+            }
+            if (attempt > 0 || !db.rescan()) {
+                throw new MissingObjectException(id);
+            }
+        }
+    }
+
+    private ObjectLoader openPacked(PackFile p, long offset, ObjectId id, int hops) throws IOException {
+        p.parseHeader(ctx, offset);
+        if (!isDelta(ctx.typeCode) && ctx.size > db.streamThreshold()) {
+            long dataOffset = ctx.dataOffset;
+            long size = ctx.size;
+            return new ObjectLoader(id, ObjectType.fromCode(ctx.typeCode), size,
+                    () -> new PackStream(p, offset, dataOffset, size));
+        }
+        byte[] data = load(p, offset, hops);
+        return new ObjectLoader(id, lastType, data);
+    }
+
+    /** Returns the type and size of {@code id}, inflating only delta headers. */
+    public ObjectHeader header(ObjectId id) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            for (PackFile p : db.packArray()) {
+                int pos = p.index.findPosition(id);
+                if (pos >= 0) {
+                    return packedHeader(p, p.index.offsetAt(pos), 0);
+                }
+            }
+            ObjectHeader h = db.looseHeader(id);
+            if (h != null) {
+                return h;
+            }
+            if (attempt > 0 || !db.rescan()) {
+                throw new MissingObjectException(id);
+            }
+        }
+    }
+
+    /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
+    public ObjectInfo info(ObjectId id) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            for (PackFile p : db.packArray()) {
+                int pos = p.index.findPosition(id);
+                if (pos >= 0) {
+                    long offset = p.index.offsetAt(pos);
+                    ObjectHeader h = packedHeader(p, offset, 0);
+                    ReverseIndex rev = p.reverseIndex();
+                    long disk = rev.packedLength(rev.rankOf(offset));
+                    p.parseHeader(ctx, offset);
+                    ObjectId base = db.format().zeroId();
+                    if (ctx.typeCode == ObjectType.REF_DELTA) {
+                        base = ObjectId.fromRaw(ctx.baseId, 0, db.format().length());
+                    } else if (ctx.typeCode == ObjectType.OFS_DELTA) {
+                        int r = rev.rankOf(ctx.baseOffset);
+                        if (r < 0) {
+                            throw new CorruptPackException(p.packPath, offset, "delta base offset " + ctx.baseOffset + " is not an entry");
+                        }
+                        base = p.index.idAt(rev.positionAt(r));
+                    }
+                    return new ObjectInfo(id, h.type(), h.size(), disk, base);
+                }
+            }
+            ObjectInfo info = db.looseInfo(id);
+            if (info != null) {
+                return info;
+            }
+            if (attempt > 0 || !db.rescan()) {
+                throw new MissingObjectException(id);
+            }
+        }
+    }
+
+    /** Opens a stream over {@code id}'s content; large whole entries are inflated as read. */
+    public InputStream stream(ObjectId id) throws IOException {
+        return open(id).openStream();
+    }
+
+    /** Loads the entry at {@code offset} of {@code pack} (a pack-order walk uses this). */
+    public ObjectLoader openAt(PackFile pack, long offset, ObjectId id) throws IOException {
+        return openPacked(pack, offset, id, 0);
+    }
+
+    /** Returns the header of the entry at {@code offset} of {@code pack}. */
+    public PackEntry entryAt(PackFile pack, long offset) throws IOException {
+        return pack.entry(ctx, offset);
+    }
+
+    ObjectHeader packedHeader(PackFile p, long offset, int hops) throws IOException {
+        p.parseHeader(ctx, offset);
+        if (!isDelta(ctx.typeCode)) {
+            return new ObjectHeader(ObjectType.fromCode(ctx.typeCode), ctx.size);
+        }
+        long size = deltaResultSize(p, offset);
+        int depth = 0;
+        long cur = offset;
+        while (true) {
+            if (ctx.typeCode == ObjectType.OFS_DELTA) {
+                cur = ctx.baseOffset;
+            } else {
+                ObjectId base = ObjectId.fromRaw(ctx.baseId, 0, p.format.length());
+                int pos = p.index.findPosition(base);
+                if (pos < 0) {
+                    return new ObjectHeader(headerAnywhere(base, p, cur, hops).type(), size);
+                }
+                cur = p.index.offsetAt(pos);
+            }
+            if (++depth > p.objectCount()) {
+                throw new CorruptPackException(p.packPath, offset, "delta chain is cyclic");
+            }
+            DeltaBaseCache.Entry cached = db.cache().get(p.id, cur);
+            if (cached != null) {
+                return new ObjectHeader(cached.type(), size);
+            }
+            p.parseHeader(ctx, cur);
+            if (!isDelta(ctx.typeCode)) {
+                return new ObjectHeader(ObjectType.fromCode(ctx.typeCode), size);
+            }
+        }
+    }
+
+    private ObjectHeader headerAnywhere(ObjectId base, PackFile from, long offset, int hops) throws IOException {
+        if (hops >= MAX_PACK_HOPS) {
+            throw new CorruptPackException(from.packPath, offset, "REF_DELTA bases hop across packs too often (cycle?)");
+        }
+        for (PackFile q : db.packArray()) {
+            int pos = q.index.findPosition(base);
+            if (pos >= 0 && q != from) {
+                return packedHeader(q, q.index.offsetAt(pos), hops + 1);
+            }
+        }
+        ObjectHeader h = db.looseHeader(base);
+        if (h == null) {
+            throw new MissingObjectException(base);
+        }
+        return h;
+    }
+
+    /** Inflates just enough of the delta at {@code ctx} to read its result size. */
+    private long deltaResultSize(PackFile p, long offset) throws IOException {
+        int n = (int) Math.min(ctx.size, 20);
+        byte[] head = new byte[n];
+        p.inflatePrefix(ctx, offset, ctx.dataOffset, head, n);
+        return Delta.resultSize(head, n, p.packPath, offset);
+    }
+
+    /**
+     * Returns the content of the entry at {@code offset}, resolving deltas outward from the
+     * nearest cached or whole base, and sets {@link #lastType}.
+     */
+    byte[] load(PackFile p, long offset, int hops) throws IOException {
+        int depth = 0;
+        long cur = offset;
+        byte[] base;
+        ObjectType type;
+        while (true) {
+            DeltaBaseCache.Entry cached = depth > 0 ? db.cache().get(p.id, cur) : null;
+            if (cached != null) {
+                base = cached.data();
+                type = cached.type();
+                break;
+            }
+            p.parseHeader(ctx, cur);
+            if (!isDelta(ctx.typeCode)) {
+                type = ObjectType.fromCode(ctx.typeCode);
+                base = inflateWhole(p, cur, ctx.dataOffset, ctx.size);
+                if (depth > 0) {
+                    db.cache().put(p.id, cur, type, base);
+                }
+                break;
+            }
+            push(depth++, cur, ctx.dataOffset, ctx.size);
+            if (depth > p.objectCount()) {
+                throw new CorruptPackException(p.packPath, offset, "delta chain is cyclic");
+            }
+            if (ctx.typeCode == ObjectType.OFS_DELTA) {
+                cur = ctx.baseOffset;
+            } else {
+                ObjectId baseId = ObjectId.fromRaw(ctx.baseId, 0, p.format.length());
+                int pos = p.index.findPosition(baseId);
+                if (pos >= 0) {
+                    cur = p.index.offsetAt(pos);
+                } else {
+                    base = loadAnywhere(baseId, p, cur, hops);
+                    type = lastType;
+                    break;
+                }
+            }
+        }
+        for (int i = depth - 1; i >= 0; i--) {
+            long dsize = chainSize[i];
+            if (dsize > Integer.MAX_VALUE - 16) {
+                throw new CorruptPackException(p.packPath, chainOffset[i], "delta of " + dsize + " bytes is too large");
+            }
+            if (deltaBuf.length < dsize) {
+                deltaBuf = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * deltaBuf.length))];
+            }
+            p.inflate(ctx, chainOffset[i], chainData[i], deltaBuf, (int) dsize);
+            base = Delta.apply(base, base.length, deltaBuf, (int) dsize, db.maxObjectSize(), p.packPath, chainOffset[i]);
+            if (i > 0) {
+                db.cache().put(p.id, chainOffset[i], type, base);
+            }
+        }
+        lastType = type;
+        return base;
+    }
+
+    private byte[] loadAnywhere(ObjectId baseId, PackFile from, long offset, int hops) throws IOException {
+        if (hops >= MAX_PACK_HOPS) {
+            throw new CorruptPackException(from.packPath, offset, "REF_DELTA bases hop across packs too often (cycle?)");
+        }
+        // Save our chain: the nested load reuses this reader's arrays.
+        long[] o = chainOffset.clone();
+        long[] d = chainData.clone();
+        long[] s = chainSize.clone();
+        byte[] data = null;
+        for (PackFile q : db.packArray()) {
+            int pos = q.index.findPosition(baseId);
+            if (pos >= 0 && q != from) {
+                data = load(q, q.index.offsetAt(pos), hops + 1);
+                break;
+            }
+        }
+        if (data == null) {
+            ObjectLoader l = db.openLoose(baseId);
+            if (l == null) {
+                throw new MissingObjectException(baseId);
+            }
+            data = l.bytes();
+            lastType = l.type();
+        }
+        chainOffset = o;
+        chainData = d;
+        chainSize = s;
+        return data;
+    }
+
+    private byte[] inflateWhole(PackFile p, long entry, long dataOffset, long size) throws IOException {
+        if (size > db.maxObjectSize() || size > Integer.MAX_VALUE - 16) {
+            throw new CorruptPackException(p.packPath, entry, "object of " + size + " bytes exceeds the limit of " + db.maxObjectSize());
+        }
+        byte[] out = new byte[(int) size];
+        p.inflate(ctx, entry, dataOffset, out, (int) size);
+        return out;
+    }
+
+    private void push(int i, long offset, long data, long size) {
+        if (i == chainOffset.length) {
+            chainOffset = Arrays.copyOf(chainOffset, i * 2);
+            chainData = Arrays.copyOf(chainData, i * 2);
+            chainSize = Arrays.copyOf(chainSize, i * 2);
+        }
+        chainOffset[i] = offset;
+        chainData[i] = data;
+        chainSize[i] = size;
+    }
+
+    static boolean isDelta(int typeCode) {
+        return typeCode == ObjectType.OFS_DELTA || typeCode == ObjectType.REF_DELTA;
+    }
+
+    /** Releases pinned windows (the reader stays usable). */
+    public void release() {
+        ctx.unpinAll();
+    }
+
+    /** Releases cursors and ends the inflater. */
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.smmap4j.pack;
+
+import java.util.Arrays;
+
+/**
+ * A pack's entries in offset order: what git's {@code .rev} file holds. Gives each entry's
+ * packed length (distance to the next entry) and the id of the entry at an offset.
+ */
+final class ReverseIndex {
+    private final long[] offsets;   // sorted ascending
+    private final int[] positions;  // positions[i] = index position of the entry at offsets[i]
+    private final long dataEnd;
+
+    private ReverseIndex(long[] offsets, int[] positions, long dataEnd) {
+        this.offsets = offsets;
+        this.positions = positions;
+        this.dataEnd = dataEnd;
+    }
+
+    static ReverseIndex build(PackFile pack) throws CorruptPackException {
+        PackIndex idx = pack.index;
+        int n = idx.objectCount();
+        // Sort (offset, position) pairs packed in one long when offsets fit in 40 bits (1 TiB).
+        long[] keys = new long[n];
+        boolean packed = pack.packSize < (1L << 40) && n < (1 << 23);
+        long[] offs = new long[n];
+        for (int i = 0; i < n; i++) {
+            long o = idx.offsetAt(i);
+            if (o < 12 || o >= pack.dataEnd) {
+                throw new CorruptPackException(idx.path, -1, "entry " + i + " has offset " + o
+                        + " outside the pack data [12, " + pack.dataEnd + ")");
+            }
+            offs[i] = o;
+            keys[i] = packed ? (o << 23) | i : o;
+        }
+        int[] positions = new int[n];
+        long[] sorted = new long[n];
+        if (packed) {
+            Arrays.sort(keys);
+            for (int i = 0; i < n; i++) {
+                sorted[i] = keys[i] >>> 23;
+                positions[i] = (int) (keys[i] & ((1 << 23) - 1));
+            }
+        } else {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(offs[a], offs[b]));
+            for (int i = 0; i < n; i++) {
+                positions[i] = order[i];
+                sorted[i] = offs[order[i]];
+            }
+        }
+        for (int i = 1; i < n; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new CorruptPackException(idx.path, -1, "two index entries share pack offset " + sorted[i]);
+            }
+        }
+        return new ReverseIndex(sorted, positions, pack.dataEnd);
+    }
+
+    int size() {
+        return offsets.length;
+    }
+
+    long offsetAt(int i) {
+        return offsets[i];
+    }
+
+    int positionAt(int i) {
+        return positions[i];
+    }
+
+    /** Returns the rank (offset order) of the entry at {@code offset}, or -1. */
+    int rankOf(long offset) {
+        int r = Arrays.binarySearch(offsets, offset);
+        return r < 0 ? -1 : r;
+    }
+
+    /** Returns the packed length of the entry at rank {@code i}. */
+    long packedLength(int i) {
+        return (i + 1 < offsets.length ? offsets[i + 1] : dataEnd) - offsets[i];
+    }
+}
