@@ -141,6 +141,37 @@ public final class ObjectReader implements AutoCloseable {
         return openPacked(pack, offset, id, 0);
     }
 
+    /** Receives the objects of a pack-order walk ({@link #walkPackOrder}). */
+    @FunctionalInterface
+    public interface PackVisitor {
+        /**
+         * Called once per entry. {@code data[0, length)} is the content, valid only during the
+         * call (the walk may reuse or keep the array). An object above the stream threshold comes
+         * as {@code large} instead ({@code data} is null), a stream the visitor must close.
+         */
+        void visit(ObjectId id, ObjectType type, byte[] data, int length, InputStream large) throws IOException;
+    }
+
+    /**
+     * Visits the entries of {@code pack} whose offset rank (position in pack order) is in
+     * {@code [fromRank, toRank)}, in pack order.
+     */
+    public void walkPackOrder(PackFile pack, int fromRank, int toRank, PackVisitor visitor) throws IOException {
+        ReverseIndex rev = pack.reverseIndex();
+        java.util.Objects.checkFromToIndex(fromRank, toRank, rev.size());
+        for (int rank = fromRank; rank < toRank; rank++) {
+            long offset = rev.offsetAt(rank);
+            ObjectId id = pack.index.idAt(rev.positionAt(rank));
+            ObjectLoader l = openPacked(pack, offset, id, 0);
+            if (l.isLarge()) {
+                visitor.visit(id, l.type(), null, 0, l.openStream());
+            } else {
+                byte[] b = l.bytes();
+                visitor.visit(id, l.type(), b, b.length, null);
+            }
+        }
+    }
+
     /** Returns the header of the entry at {@code offset} of {@code pack}. */
     public PackEntry entryAt(PackFile pack, long offset) throws IOException {
         return pack.entry(ctx, offset);
