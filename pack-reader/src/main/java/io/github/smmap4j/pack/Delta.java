@@ -26,38 +26,73 @@ final class Delta {
     static byte[] apply(byte[] base, int baseLen, byte[] delta, int deltaLen, long maxResult,
                         Path file, long offset) throws CorruptPackException {
         int[] p = {0};
-        long srcSize = varint(delta, deltaLen, p, file, offset);
+        int resSize = checkHeader(baseLen, delta, deltaLen, maxResult, file, offset, p);
+        byte[] out = new byte[resSize];
+        applyInto(base, baseLen, delta, deltaLen, p[0], out, resSize, file, offset);
+        return out;
+    }
+
+    /**
+     * Reads and checks the delta header against a base of {@code baseLen} bytes: the source size
+     * must match and the result size must be possible and within {@code maxResult}.
+     *
+     * @param pos in: ignored; out: {@code pos[0]} is the index of the first instruction
+     * @return the result size
+     */
+    static int checkHeader(int baseLen, byte[] delta, int deltaLen, long maxResult, Path file, long offset,
+                           int[] pos) throws CorruptPackException {
+        pos[0] = 0;
+        long srcSize = varint(delta, deltaLen, pos, file, offset);
         if (srcSize != baseLen) {
             throw new CorruptPackException(file, offset, "delta base size " + srcSize + " does not match base of " + baseLen + " bytes");
         }
-        long resSize = varint(delta, deltaLen, p, file, offset);
+        long resSize = varint(delta, deltaLen, pos, file, offset);
         // Each instruction byte yields at most max(base, 127) bytes: a bound no honest delta exceeds.
-        long bound = (long) (deltaLen - p[0]) * Math.max(baseLen, 127);
+        long bound = (long) (deltaLen - pos[0]) * Math.max(baseLen, 127);
         if (resSize > maxResult || resSize > bound || resSize > Integer.MAX_VALUE - 16) {
             throw new CorruptPackException(file, offset, "delta result size " + resSize + " is impossible or over the limit");
         }
-        byte[] out = new byte[(int) resSize];
+        return (int) resSize;
+    }
+
+    /**
+     * Runs the instructions {@code delta[start, deltaLen)} against {@code base[0, baseLen)},
+     * writing exactly {@code resSize} bytes to {@code out[0, resSize)} ({@code out} may be longer).
+     */
+    static void applyInto(byte[] base, int baseLen, byte[] delta, int deltaLen, int start, byte[] out, int resSize,
+                          Path file, long offset) throws CorruptPackException {
+        if (out.length < resSize) {
+            throw new IllegalArgumentException("output of " + out.length + " bytes cannot hold " + resSize);
+        }
         int o = 0;
-        int i = p[0];
+        int i = start;
         while (i < deltaLen) {
             int cmd = delta[i++] & 0xff;
             if ((cmd & 0x80) != 0) {
                 long cpOff = 0;
                 int cpSize = 0;
-                for (int b = 0; b < 4; b++) {
-                    if ((cmd & (1 << b)) != 0) {
-                        if (i >= deltaLen) {
-                            throw truncated(file, offset);
+                if ((cmd & 0x7f) == 0x7f && i + 7 <= deltaLen) {
+                    // Common case, all offset and size bytes present: no per-byte bounds checks.
+                    cpOff = (delta[i] & 0xff) | (delta[i + 1] & 0xff) << 8 | (delta[i + 2] & 0xff) << 16
+                            | (long) (delta[i + 3] & 0xff) << 24;
+                    cpSize = (delta[i + 4] & 0xff) | (delta[i + 5] & 0xff) << 8 | (delta[i + 6] & 0xff) << 16;
+                    i += 7;
+                } else {
+                    for (int b = 0; b < 4; b++) {
+                        if ((cmd & (1 << b)) != 0) {
+                            if (i >= deltaLen) {
+                                throw truncated(file, offset);
+                            }
+                            cpOff |= (long) (delta[i++] & 0xff) << (8 * b);
                         }
-                        cpOff |= (long) (delta[i++] & 0xff) << (8 * b);
                     }
-                }
-                for (int b = 0; b < 3; b++) {
-                    if ((cmd & (0x10 << b)) != 0) {
-                        if (i >= deltaLen) {
-                            throw truncated(file, offset);
+                    for (int b = 0; b < 3; b++) {
+                        if ((cmd & (0x10 << b)) != 0) {
+                            if (i >= deltaLen) {
+                                throw truncated(file, offset);
+                            }
+                            cpSize |= (delta[i++] & 0xff) << (8 * b);
                         }
-                        cpSize |= (delta[i++] & 0xff) << (8 * b);
                     }
                 }
                 if (cpSize == 0) {
@@ -67,7 +102,7 @@ final class Delta {
                     throw new CorruptPackException(file, offset, "delta copies [" + cpOff + ", " + (cpOff + cpSize)
                             + ") out of a base of " + baseLen + " bytes");
                 }
-                if (cpSize > out.length - o) {
+                if (cpSize > resSize - o) {
                     throw overflow(file, offset, resSize);
                 }
                 System.arraycopy(base, (int) cpOff, out, o, cpSize);
@@ -76,7 +111,7 @@ final class Delta {
                 if (cmd > deltaLen - i) {
                     throw truncated(file, offset);
                 }
-                if (cmd > out.length - o) {
+                if (cmd > resSize - o) {
                     throw overflow(file, offset, resSize);
                 }
                 System.arraycopy(delta, i, out, o, cmd);
@@ -86,10 +121,9 @@ final class Delta {
                 throw new CorruptPackException(file, offset, "delta has reserved instruction 0 at byte " + (i - 1));
             }
         }
-        if (o != out.length) {
+        if (o != resSize) {
             throw new CorruptPackException(file, offset, "delta produced " + o + " bytes, header declared " + resSize);
         }
-        return out;
     }
 
     private static long varint(byte[] d, int len, int[] pos, Path file, long offset) throws CorruptPackException {

@@ -20,6 +20,11 @@ final class DeltaBaseCache {
         this.maxBytes = maxBytes;
     }
 
+    /** Returns the configured size limit in bytes. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
     private static long key(int packId, long offset) {
         // Pack offsets stay below 2^44 (16 TiB); 20 bits of pack number are plenty.
         return ((long) packId << 44) | offset;

@@ -23,6 +23,14 @@ public final class ObjectId implements Comparable<ObjectId> {
         return new ObjectId(Arrays.copyOfRange(src, off, off + len));
     }
 
+    /** Takes ownership of {@code raw} (20 or 32 bytes, never modified afterwards): no copy. */
+    static ObjectId wrap(byte[] raw) {
+        if (raw.length != 20 && raw.length != 32) {
+            throw new IllegalArgumentException("object id length must be 20 or 32 bytes: " + raw.length);
+        }
+        return new ObjectId(raw);
+    }
+
     /** Parses a full 40- or 64-digit hex id. */
     public static ObjectId fromHex(String hex) {
         if (!isHex(hex) || (hex.length() != 40 && hex.length() != 64)) {

@@ -157,19 +157,20 @@ public final class ObjectReader implements AutoCloseable {
      * {@code [fromRank, toRank)}, in pack order.
      */
     public void walkPackOrder(PackFile pack, int fromRank, int toRank, PackVisitor visitor) throws IOException {
-        ReverseIndex rev = pack.reverseIndex();
-        java.util.Objects.checkFromToIndex(fromRank, toRank, rev.size());
-        for (int rank = fromRank; rank < toRank; rank++) {
-            long offset = rev.offsetAt(rank);
-            ObjectId id = pack.index.idAt(rev.positionAt(rank));
-            ObjectLoader l = openPacked(pack, offset, id, 0);
-            if (l.isLarge()) {
-                visitor.visit(id, l.type(), null, 0, l.openStream());
-            } else {
-                byte[] b = l.bytes();
-                visitor.visit(id, l.type(), b, b.length, null);
-            }
+        java.util.Objects.checkFromToIndex(fromRank, toRank, pack.objectCount());
+        PackWalk w = new PackWalk(this, ctx, pack, db.cache().maxBytes(), db.streamThreshold(), db.maxObjectSize());
+        w.run(fromRank, toRank, visitor);
+        if (WALK_STATS) {
+            System.err.println("walk " + pack.packPath.getFileName() + " [" + fromRank + ", " + toRank + "): "
+                    + w.fallbacks + " base re-materializations, " + w.evictions + " evictions");
         }
+    }
+
+    private static final boolean WALK_STATS = Boolean.getBoolean("smmap4j.walkStats");
+
+    /** Returns the type of the object the last {@link #load} returned. */
+    ObjectType lastType() {
+        return lastType;
     }
 
     /** Returns the header of the entry at {@code offset} of {@code pack}. */

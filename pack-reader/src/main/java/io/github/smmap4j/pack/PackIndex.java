@@ -108,7 +108,7 @@ public abstract sealed class PackIndex implements AutoCloseable permits PackInde
     public ObjectId idAt(int n) {
         byte[] b = new byte[hashLen];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, idPos(java.util.Objects.checkIndex(n, count)), b, 0, hashLen);
-        return ObjectId.fromRaw(b, 0, hashLen);
+        return ObjectId.wrap(b);
     }
 
     /** Returns the pack offset of the {@code n}-th object in id order. */

@@ -82,6 +82,7 @@ public final class PackBench {
             String a = args[i];
             switch (a) {
                 case "--repo" -> repo = Path.of(args[++i]);
+                case "--fixture" -> repo = Fixtures.repo(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--workloads" -> workloads = List.of(args[++i].toUpperCase(Locale.ROOT).split(","));
                 case "--libs" -> libs = List.of(args[++i].split(","));
@@ -99,7 +100,7 @@ public final class PackBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("""
-                            PackBench [--repo PATH] [--rounds N] [--workloads W1,..,W6] [--libs smmap4j,jgit-tuned,jgit-default]
+                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W6] [--libs smmap4j,jgit-tuned,jgit-default]
                                       [--window 16m] [--map-limit 64m] [--base-cache 32m] [--random 100000] [--seed 42]
                                       [--threads 2] [--no-rss] [--child-xmx 1g] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)

@@ -1,0 +1,331 @@
+package io.github.smmap4j.pack;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A pack-order walk over a rank range of one pack that inflates each base once: a pre-scan of
+ * the entry headers tells which entries are delta bases and which ranks will use them; the walk
+ * keeps each base (in a bounded budget) until its last delta in the range has been resolved.
+ * When the budget is full the base whose next use is farthest away is dropped (Belady); a
+ * dropped or out-of-range base is re-materialized through the reader's normal, cached path.
+ *
+ * <p>Objects that no later entry needs are inflated or delta-applied into one reused buffer, so a
+ * walk allocates only the bases it keeps. Single-thread, like the {@link ObjectReader} it uses.
+ */
+final class PackWalk {
+    private static final int WHOLE = -2;
+    private static final int FALLBACK = -1;
+
+    private final ObjectReader reader;
+    private final ReadContext ctx;
+    private final PackFile pack;
+    private final ReverseIndex rev;
+    private final long budget;
+    private final long streamThreshold;
+    private final long maxObjectSize;
+
+    // Pre-scan results.
+    private int from;
+    private int to;
+    private int[] baseRank;      // per rank in range: rank of its base, WHOLE or FALLBACK
+    private int[] childStart;    // CSR over all pack ranks: users of rank b are childRanks[childStart[b], childStart[b+1])
+    private int[] childRanks;
+    private int[] consumed;      // per pack rank: users already resolved
+
+    // Kept bases, by pack rank.
+    private byte[][] kept;
+    private ObjectType[] keptType;
+    private long keptBytes;
+    private long[] heap = new long[64]; // lazy max-heap of (nextUse << 32 | rank)
+    private int heapSize;
+
+    private byte[] leaf = new byte[64 * 1024];
+    private byte[] delta = new byte[64 * 1024];
+    private final int[] pos = new int[1];
+
+    /** Counters for diagnostics. */
+    long fallbacks;
+    long evictions;
+
+    PackWalk(ObjectReader reader, ReadContext ctx, PackFile pack, long budget, long streamThreshold, long maxObjectSize)
+            throws CorruptPackException {
+        this.reader = reader;
+        this.ctx = ctx;
+        this.pack = pack;
+        this.rev = pack.reverseIndex();
+        this.budget = budget;
+        this.streamThreshold = streamThreshold;
+        this.maxObjectSize = maxObjectSize;
+    }
+
+    void run(int fromRank, int toRank, ObjectReader.PackVisitor visitor) throws IOException {
+        this.from = fromRank;
+        this.to = toRank;
+        scan();
+        int n = rev.size();
+        kept = new byte[n][];
+        keptType = new ObjectType[n];
+        for (int r = from; r < to; r++) {
+            visit(r, visitor);
+        }
+    }
+
+    /** Parses every header in range: which entries are bases, and of whom. */
+    private void scan() throws IOException {
+        int n = rev.size();
+        baseRank = new int[to - from];
+        int[] count = new int[n + 1];
+        for (int r = from; r < to; r++) {
+            long off = rev.offsetAt(r);
+            pack.parseHeader(ctx, off);
+            int b;
+            if (!ObjectReader.isDelta(ctx.typeCode)) {
+                b = WHOLE;
+            } else {
+                long baseOff;
+                if (ctx.typeCode == ObjectType.OFS_DELTA) {
+                    baseOff = ctx.baseOffset;
+                } else {
+                    int p = pack.index.findPosition(ObjectId.fromRaw(ctx.baseId, 0, pack.format.length()));
+                    baseOff = p >= 0 ? pack.index.offsetAt(p) : -1;
+                }
+                b = baseOff >= 0 ? rev.rankOf(baseOff) : -1;
+                // A base that is not an entry, is not before its delta (REF_DELTA cycles) or lives
+                // elsewhere goes through the reader's normal path, with all its checks.
+                if (b < 0 || b >= r) {
+                    b = FALLBACK;
+                }
+            }
+            baseRank[r - from] = b;
+            if (b >= 0) {
+                count[b + 1]++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            count[i + 1] += count[i];
+        }
+        childStart = count;
+        childRanks = new int[count[n]];
+        int[] fill = new int[n];
+        for (int r = from; r < to; r++) {
+            int b = baseRank[r - from];
+            if (b >= 0) {
+                childRanks[childStart[b] + fill[b]++] = r;
+            }
+        }
+        consumed = new int[n];
+    }
+
+    private int remaining(int rank) {
+        return childStart[rank + 1] - childStart[rank] - consumed[rank];
+    }
+
+    private int nextUse(int rank) {
+        return childRanks[childStart[rank] + consumed[rank]];
+    }
+
+    private void visit(int r, ObjectReader.PackVisitor visitor) throws IOException {
+        long off = rev.offsetAt(r);
+        ObjectId id = pack.index.idAt(rev.positionAt(r));
+        int b = baseRank[r - from];
+        boolean needed = remaining(r) > 0;
+        if (b == FALLBACK) {
+            ObjectLoader l = reader.openAt(pack, off, id);
+            if (l.isLarge()) {
+                visitor.visit(id, l.type(), null, 0, l.openStream());
+            } else {
+                byte[] data = l.bytes();
+                visitor.visit(id, l.type(), data, data.length, null);
+                if (needed) {
+                    keep(r, data, l.type());
+                }
+            }
+            return;
+        }
+        pack.parseHeader(ctx, off);
+        if (b == WHOLE) {
+            ObjectType type = ObjectType.fromCode(ctx.typeCode);
+            long size = ctx.size;
+            if (size > streamThreshold) {
+                visitor.visit(id, type, null, 0, new PackStream(pack, off, ctx.dataOffset, size));
+                return; // its deltas re-materialize it through the reader
+            }
+            if (size > maxObjectSize || size > Integer.MAX_VALUE - 16) {
+                throw new CorruptPackException(pack.packPath, off, "object of " + size + " bytes exceeds the limit of " + maxObjectSize);
+            }
+            int len = (int) size;
+            byte[] out = needed && len <= budget ? new byte[len] : leafBuffer(len);
+            pack.inflate(ctx, off, ctx.dataOffset, out, len);
+            visitor.visit(id, type, out, len, null);
+            if (out != leaf) {
+                keep(r, out, type);
+            }
+            return;
+        }
+        // A delta whose base is an earlier entry of this pack.
+        long dsize = ctx.size;
+        long dataOffset = ctx.dataOffset;
+        if (dsize > Integer.MAX_VALUE - 16) {
+            throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
+        }
+        byte[] base = kept[b];
+        ObjectType type = keptType[b];
+        if (base == null) {
+            fallbacks++;
+            base = reader.load(pack, rev.offsetAt(b), 0);
+            type = reader.lastType();
+        }
+        if (delta.length < dsize) {
+            delta = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * delta.length))];
+        }
+        int dlen = (int) dsize;
+        pack.inflate(ctx, off, dataOffset, delta, dlen);
+        int res = Delta.checkHeader(base.length, delta, dlen, maxObjectSize, pack.packPath, off, pos);
+        byte[] out = needed && res <= budget ? new byte[res] : leafBuffer(res);
+        Delta.applyInto(base, base.length, delta, dlen, pos[0], out, res, pack.packPath, off);
+        consumed[b]++;
+        if (kept[b] != null) {
+            if (remaining(b) == 0) {
+                drop(b);
+            } else {
+                push(b);
+            }
+        } else if (remaining(b) > 0) {
+            keep(b, base, type);
+        }
+        visitor.visit(id, type, out, res, null);
+        if (out != leaf) {
+            keep(r, out, type);
+        }
+    }
+
+    private byte[] leafBuffer(int len) {
+        if (leaf.length < len) {
+            leaf = new byte[(int) Math.max(len, Math.min(Integer.MAX_VALUE - 16, 2L * leaf.length))];
+        }
+        return leaf;
+    }
+
+    private void keep(int rank, byte[] data, ObjectType type) {
+        if (data.length > budget) {
+            return;
+        }
+        kept[rank] = data;
+        keptType[rank] = type;
+        keptBytes += data.length;
+        push(rank);
+        while (keptBytes > budget && heapSize > 0) {
+            int victim = popFarthest();
+            if (victim >= 0) {
+                evictions++;
+                drop(victim);
+            }
+        }
+    }
+
+    private void drop(int rank) {
+        byte[] d = kept[rank];
+        if (d != null) {
+            keptBytes -= d.length;
+            kept[rank] = null;
+            keptType[rank] = null;
+        }
+    }
+
+    private void push(int rank) {
+        long v = (long) nextUse(rank) << 32 | rank;
+        if (heapSize == heap.length) {
+            if (heapSize > 4 * Math.max(16, liveCount())) {
+                compactHeap();
+            }
+            if (heapSize == heap.length) {
+                heap = Arrays.copyOf(heap, heap.length * 2);
+            }
+        }
+        int i = heapSize++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (heap[parent] >= v) {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = v;
+    }
+
+    /** Pops the kept base used farthest in the future; -1 if only stale entries were left. */
+    private int popFarthest() {
+        while (heapSize > 0) {
+            long top = heap[0];
+            long last = heap[--heapSize];
+            siftDown(last);
+            int rank = (int) top;
+            if (kept[rank] != null && remaining(rank) > 0 && nextUse(rank) == (int) (top >>> 32)) {
+                return rank;
+            }
+        }
+        return -1;
+    }
+
+    private void siftDown(long v) {
+        int i = 0;
+        int n = heapSize;
+        if (n == 0) {
+            return;
+        }
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= n) {
+                break;
+            }
+            if (c + 1 < n && heap[c + 1] > heap[c]) {
+                c++;
+            }
+            if (heap[c] <= v) {
+                break;
+            }
+            heap[i] = heap[c];
+            i = c;
+        }
+        heap[i] = v;
+    }
+
+    private int liveCount() {
+        int live = 0;
+        for (int i = 0; i < heapSize; i++) {
+            int rank = (int) heap[i];
+            if (kept[rank] != null && remaining(rank) > 0 && nextUse(rank) == (int) (heap[i] >>> 32)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    /** Drops stale heap entries (bases used since they were pushed) and rebuilds the heap. */
+    private void compactHeap() {
+        int n = 0;
+        for (int i = 0; i < heapSize; i++) {
+            long v = heap[i];
+            int rank = (int) v;
+            if (kept[rank] != null && remaining(rank) > 0 && nextUse(rank) == (int) (v >>> 32)) {
+                heap[n++] = v;
+            }
+        }
+        long[] live = Arrays.copyOf(heap, n);
+        heapSize = 0;
+        for (long v : live) {
+            int i = heapSize++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (heap[parent] >= v) {
+                    break;
+                }
+                heap[i] = heap[parent];
+                i = parent;
+            }
+            heap[i] = v;
+        }
+    }
+}
