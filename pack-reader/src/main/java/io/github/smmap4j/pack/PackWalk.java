@@ -18,6 +18,7 @@ final class PackWalk {
     private static final int FALLBACK = -1;
 
     private final ObjectReader reader;
+    private final ObjectDatabase db;
     private final ReadContext ctx;
     private final PackFile pack;
     private final ReverseIndex rev;
@@ -51,6 +52,7 @@ final class PackWalk {
     PackWalk(ObjectReader reader, ReadContext ctx, PackFile pack, long budget, long streamThreshold, long maxObjectSize)
             throws CorruptPackException {
         this.reader = reader;
+        this.db = reader.database();
         this.ctx = ctx;
         this.pack = pack;
         this.rev = pack.reverseIndex();
@@ -173,8 +175,8 @@ final class PackWalk {
         ObjectType type = keptType[b];
         if (base == null) {
             fallbacks++;
-            base = reader.load(pack, rev.offsetAt(b), 0);
-            type = reader.lastType();
+            base = materialize(b);
+            type = materializedType;
         }
         if (delta.length < dsize) {
             delta = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * delta.length))];
@@ -200,6 +202,63 @@ final class PackWalk {
         }
     }
 
+    private ObjectType materializedType;
+    private int[] chain = new int[64];
+
+    /**
+     * Rebuilds the content of the entry at {@code rank} (an evicted base): walks its chain back
+     * to the nearest kept, cached or whole entry and applies the deltas outward. Entries outside
+     * the walk's range and unusual bases go through the reader's normal path.
+     */
+    private byte[] materialize(int rank) throws IOException {
+        int depth = 0;
+        int cur = rank;
+        byte[] data;
+        ObjectType type;
+        while (true) {
+            if (kept[cur] != null) {
+                data = kept[cur];
+                type = keptType[cur];
+                break;
+            }
+            DeltaBaseCache.Entry c = db.cache().get(pack.id, rev.offsetAt(cur));
+            if (c != null) {
+                data = c.data();
+                type = c.type();
+                break;
+            }
+            int b = cur >= from && cur < to ? baseRank[cur - from] : FALLBACK;
+            if (b < 0) {
+                data = reader.load(pack, rev.offsetAt(cur), 0);
+                type = reader.lastType();
+                break;
+            }
+            if (depth == chain.length) {
+                chain = Arrays.copyOf(chain, depth * 2);
+            }
+            chain[depth++] = cur;
+            cur = b; // b < cur: the walk back always ends
+        }
+        for (int i = depth - 1; i >= 0; i--) {
+            long off = rev.offsetAt(chain[i]);
+            pack.parseHeader(ctx, off);
+            long dsize = ctx.size;
+            if (dsize > Integer.MAX_VALUE - 16) {
+                throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
+            }
+            if (delta.length < dsize) {
+                delta = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * delta.length))];
+            }
+            pack.inflate(ctx, off, ctx.dataOffset, delta, (int) dsize);
+            data = Delta.apply(data, data.length, delta, (int) dsize, maxObjectSize, pack.packPath, off);
+            if (i > 0) {
+                db.cache().put(pack.id, off, type, data);
+            }
+        }
+        materializedType = type;
+        return data;
+    }
+
     private byte[] leafBuffer(int len) {
         if (leaf.length < len) {
             leaf = new byte[(int) Math.max(len, Math.min(Integer.MAX_VALUE - 16, 2L * leaf.length))];
@@ -219,6 +278,8 @@ final class PackWalk {
             int victim = popFarthest();
             if (victim >= 0) {
                 evictions++;
+                // Second chance: the shared LRU base cache may still hold it when it is needed.
+                db.cache().put(pack.id, rev.offsetAt(victim), keptType[victim], kept[victim]);
                 drop(victim);
             }
         }
