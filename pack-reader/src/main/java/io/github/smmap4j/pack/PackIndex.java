@@ -225,6 +225,17 @@ public abstract sealed class PackIndex implements AutoCloseable permits PackInde
         return "PackIndexV" + version() + "[" + path + ", " + count + " objects]";
     }
 
+    /** Returns true if the {@code n}-th id equals {@code raw[off, off + hash length)}. */
+    boolean idEquals(int n, byte[] raw, int off) {
+        long pos = idPos(java.util.Objects.checkIndex(n, count));
+        for (int i = 0; i < hashLen; i++) {
+            if (seg.get(ValueLayout.JAVA_BYTE, pos + i) != raw[off + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Returns the file position of the {@code n}-th id. */
     abstract long idPos(int n);
 
