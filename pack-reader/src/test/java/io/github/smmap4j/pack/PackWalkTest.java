@@ -1,0 +1,105 @@
+package io.github.smmap4j.pack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The pack-order walk and the parallel verifier against the object-by-object read path. */
+class PackWalkTest {
+    static List<String> fixtures() {
+        return Fixtures.ALL;
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void walkMatchesOpenAtEveryBudget(String fixture) throws IOException {
+        // 0: nothing kept, every base rebuilt; 3000: constant eviction; default: everything kept.
+        for (long budget : new long[] {0, 3000, ObjectDatabase.DEFAULT_BASE_CACHE}) {
+            try (ObjectDatabase db = ObjectDatabase.builder(Fixtures.repo(fixture)).deltaBaseCache(budget)
+                    .streamThreshold(64 * 1024).build();
+                 ObjectDatabase oracle = ObjectDatabase.open(Fixtures.repo(fixture));
+                 ObjectReader r = db.newReader()) {
+                for (PackFile p : db.packs()) {
+                    Set<ObjectId> seen = new HashSet<>();
+                    int n = p.objectCount();
+                    // Two halves, as two threads would walk them: the second starts mid-pack.
+                    for (int[] range : new int[][] {{0, n / 2}, {n / 2, n}}) {
+                        r.walkPackOrder(p, range[0], range[1], (id, type, data, len, large) -> {
+                            ObjectLoader want = oracle.open(id);
+                            assertEquals(want.type(), type, id.name());
+                            byte[] got;
+                            if (large != null) {
+                                try (InputStream in = large) {
+                                    got = in.readAllBytes();
+                                }
+                            } else {
+                                got = java.util.Arrays.copyOf(data, len);
+                            }
+                            assertArrayEquals(want.bytes(), got, id.name());
+                            assertTrue(seen.add(id), "visited twice: " + id.name());
+                        });
+                    }
+                    assertEquals(n, seen.size(), fixture + " budget " + budget);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void parallelVerifierAcceptsEveryFixture(String fixture) throws IOException {
+        try (ObjectDatabase db = ObjectDatabase.open(Fixtures.repo(fixture))) {
+            for (PackFile p : db.packs()) {
+                AtomicInteger count = new AtomicInteger();
+                ParallelPackVerifier.Result res = ParallelPackVerifier.verify(db, p, 2,
+                        (pos, off, crc, type, size, depth) -> count.incrementAndGet());
+                assertEquals(p.objectCount(), res.objects());
+                assertEquals(p.objectCount(), count.get());
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void parallelVerifierFindsAFlippedByte() throws IOException {
+        Path dir = Fixtures.extractFresh("history");
+        try {
+            Path pack;
+            try (var s = Files.walk(dir)) {
+                pack = s.filter(f -> f.toString().endsWith(".pack")).findFirst().orElseThrow();
+            }
+            long size = Files.size(pack);
+            pack.toFile().setWritable(true);
+            try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+                ch.read(b, size / 2);
+                b.flip();
+                b.put(0, (byte) (b.get(0) ^ 0x40));
+                ch.write(b, size / 2);
+            }
+            Path gitDir;
+            try (var s = Files.list(dir)) {
+                gitDir = s.findFirst().orElseThrow();
+            }
+            try (ObjectDatabase db = ObjectDatabase.open(gitDir)) {
+                PackFile p = db.packs().getFirst();
+                assertThrows(CorruptPackException.class, () -> ParallelPackVerifier.verify(db, p, 2));
+            }
+        } finally {
+            Fixtures.deleteTree(dir);
+        }
+    }
+}
