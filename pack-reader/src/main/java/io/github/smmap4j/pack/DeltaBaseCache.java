@@ -4,8 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A bounded least-recently-used cache of inflated delta bases, keyed by (pack, offset) and
- * sized in bytes. Shared by all readers of a database; thread-safe.
+ * A bounded cache of inflated delta bases, keyed by (pack, offset) and sized in bytes. Shared by
+ * all readers of a database; thread-safe.
+ *
+ * <p>Segmented LRU: a new base enters a probation segment; only a base that is used again while
+ * there moves to the protected segment (80% of the budget), whose least recently used entries
+ * fall back to probation. Reading objects in id order resolves each delta chain once per object:
+ * the intermediate results of a chain are rarely needed twice, while the roots of big delta
+ * trees are needed over and over. Plain LRU lets the flood of one-time intermediates push the
+ * roots out; here the one-time entries only churn the probation segment.
  */
 final class DeltaBaseCache {
     /** A cached object: its type and content. */
@@ -13,11 +20,15 @@ final class DeltaBaseCache {
     }
 
     private final long maxBytes;
-    private final LinkedHashMap<Long, Entry> map = new LinkedHashMap<>(256, 0.75f, true);
-    private long bytes;
+    private final long protectedMax;
+    private final LinkedHashMap<Long, Entry> probation = new LinkedHashMap<>(256, 0.75f, true);
+    private final LinkedHashMap<Long, Entry> hot = new LinkedHashMap<>(256, 0.75f, true);
+    private long probationBytes;
+    private long hotBytes;
 
     DeltaBaseCache(long maxBytes) {
         this.maxBytes = maxBytes;
+        this.protectedMax = maxBytes / 5 * 4;
     }
 
     /** Returns the configured size limit in bytes. */
@@ -34,8 +45,21 @@ final class DeltaBaseCache {
         if (maxBytes <= 0) {
             return null;
         }
-        synchronized (map) {
-            return map.get(key(packId, offset));
+        Long k = key(packId, offset);
+        synchronized (this) {
+            Entry e = hot.get(k);
+            if (e != null) {
+                return e;
+            }
+            e = probation.remove(k);
+            if (e != null) {
+                // Second use: promote.
+                probationBytes -= e.data().length;
+                hot.put(k, e);
+                hotBytes += e.data().length;
+                demoteOverflow();
+            }
+            return e;
         }
     }
 
@@ -44,31 +68,61 @@ final class DeltaBaseCache {
         if (data.length > maxBytes / 4) {
             return;
         }
-        synchronized (map) {
-            Entry old = map.put(key(packId, offset), new Entry(type, data));
+        Long k = key(packId, offset);
+        Entry e = new Entry(type, data);
+        synchronized (this) {
+            Entry old = hot.get(k);
             if (old != null) {
-                bytes -= old.data.length;
+                hot.put(k, e);
+                hotBytes += data.length - old.data().length;
+                demoteOverflow();
+            } else {
+                old = probation.put(k, e);
+                if (old != null) {
+                    probationBytes -= old.data().length;
+                }
+                probationBytes += data.length;
             }
-            bytes += data.length;
-            var it = map.entrySet().iterator();
-            while (bytes > maxBytes && it.hasNext()) {
-                Map.Entry<Long, Entry> e = it.next();
-                bytes -= e.getValue().data.length;
-                it.remove();
-            }
+            evictOverflow();
         }
     }
 
-    long bytes() {
-        synchronized (map) {
-            return bytes;
+    /** Moves least recently used protected entries back to probation while protected is over its share. */
+    private void demoteOverflow() {
+        var it = hot.entrySet().iterator();
+        while (hotBytes > protectedMax && it.hasNext()) {
+            Map.Entry<Long, Entry> e = it.next();
+            it.remove();
+            int len = e.getValue().data().length;
+            hotBytes -= len;
+            probation.put(e.getKey(), e.getValue());
+            probationBytes += len;
+        }
+        evictOverflow();
+    }
+
+    /** Evicts from probation (least recently used first), then from protected, down to the limit. */
+    private void evictOverflow() {
+        var it = probation.entrySet().iterator();
+        while (probationBytes + hotBytes > maxBytes && it.hasNext()) {
+            probationBytes -= it.next().getValue().data().length;
+            it.remove();
+        }
+        var ih = hot.entrySet().iterator();
+        while (probationBytes + hotBytes > maxBytes && ih.hasNext()) {
+            hotBytes -= ih.next().getValue().data().length;
+            ih.remove();
         }
     }
 
-    void clear() {
-        synchronized (map) {
-            map.clear();
-            bytes = 0;
-        }
+    synchronized long bytes() {
+        return probationBytes + hotBytes;
+    }
+
+    synchronized void clear() {
+        probation.clear();
+        hot.clear();
+        probationBytes = 0;
+        hotBytes = 0;
     }
 }

@@ -20,6 +20,7 @@ public final class ObjectReader implements AutoCloseable {
     private long[] chainData = new long[64];
     private long[] chainSize = new long[64];
     private byte[] deltaBuf = new byte[8192];
+    private final byte[] deltaHead = new byte[20];
     private ObjectType lastType;
 
     ObjectReader(ObjectDatabase db) {
@@ -184,9 +185,17 @@ public final class ObjectReader implements AutoCloseable {
             return new ObjectHeader(ObjectType.fromCode(ctx.typeCode), ctx.size);
         }
         long size = deltaResultSize(p, offset);
+        int memo = memoLookup(p.id, offset);
+        if (memo > 0) {
+            return new ObjectHeader(ObjectType.fromCode(memo), size);
+        }
         int depth = 0;
+        int walked = 0;
         long cur = offset;
         while (true) {
+            if (walked < memoPath.length) {
+                memoPath[walked++] = cur;
+            }
             if (ctx.typeCode == ObjectType.OFS_DELTA) {
                 cur = ctx.baseOffset;
             } else {
@@ -200,15 +209,54 @@ public final class ObjectReader implements AutoCloseable {
             if (++depth > p.objectCount()) {
                 throw new CorruptPackException(p.packPath, offset, "delta chain is cyclic");
             }
-            DeltaBaseCache.Entry cached = db.cache().get(p.id, cur);
-            if (cached != null) {
-                return new ObjectHeader(cached.type(), size);
+            int known = memoLookup(p.id, cur);
+            if (known > 0) {
+                return memoized(p, walked, ObjectType.fromCode(known), size);
             }
             p.parseHeader(ctx, cur);
             if (!isDelta(ctx.typeCode)) {
-                return new ObjectHeader(ObjectType.fromCode(ctx.typeCode), size);
+                if (walked < memoPath.length) {
+                    memoPath[walked++] = cur;
+                }
+                return memoized(p, walked, ObjectType.fromCode(ctx.typeCode), size);
             }
         }
+    }
+
+    // Per-reader memo of the object type of delta entries: a header lookup walks a delta chain
+    // only until it meets an entry whose type an earlier lookup found. Types of (pack, offset)
+    // never change: a replaced pack gets a new id.
+    private static final int MEMO_BITS = 16;
+    private long[] memoKeys;
+    private byte[] memoTypes;
+    private final long[] memoPath = new long[64];
+
+    private int memoLookup(int packId, long offset) {
+        if (memoKeys == null) {
+            return 0;
+        }
+        long k = ((long) packId << 44 | offset) + 1;
+        int i = memoSlot(k);
+        return memoKeys[i] == k ? memoTypes[i] : 0;
+    }
+
+    private ObjectHeader memoized(PackFile p, int walked, ObjectType type, long size) {
+        if (memoKeys == null) {
+            memoKeys = new long[1 << MEMO_BITS];
+            memoTypes = new byte[1 << MEMO_BITS];
+        }
+        for (int i = 0; i < walked; i++) {
+            long k = ((long) p.id << 44 | memoPath[i]) + 1;
+            int slot = memoSlot(k);
+            memoKeys[slot] = k;
+            memoTypes[slot] = (byte) type.code();
+        }
+        return new ObjectHeader(type, size);
+    }
+
+    private static int memoSlot(long k) {
+        long h = k * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> (64 - MEMO_BITS));
     }
 
     private ObjectHeader headerAnywhere(ObjectId base, PackFile from, long offset, int hops) throws IOException {
@@ -231,9 +279,8 @@ public final class ObjectReader implements AutoCloseable {
     /** Inflates just enough of the delta at {@code ctx} to read its result size. */
     private long deltaResultSize(PackFile p, long offset) throws IOException {
         int n = (int) Math.min(ctx.size, 20);
-        byte[] head = new byte[n];
-        p.inflatePrefix(ctx, offset, ctx.dataOffset, head, n);
-        return Delta.resultSize(head, n, p.packPath, offset);
+        p.inflatePrefix(ctx, offset, ctx.dataOffset, deltaHead, n);
+        return Delta.resultSize(deltaHead, n, p.packPath, offset);
     }
 
     /**

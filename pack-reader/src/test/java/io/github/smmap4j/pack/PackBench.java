@@ -41,13 +41,19 @@ public final class PackBench {
     int rounds = 3;
     List<String> workloads = List.of("W1", "W2", "W3", "W4", "W5", "W6");
     List<String> libs = List.of(SMMAP, JGIT_TUNED, JGIT_DEFAULT);
-    long windowSize = 16L << 20;
-    long mapLimit = 64L << 20;
+    /** Timing runs: the library's defaults (64 MiB windows, 8 GiB map limit); JGit tuned gets the same. */
+    long windowSize = io.github.smmap4j.core.SlidingWindowMapManager.DEFAULT_WINDOW_SIZE;
+    long mapLimit = 8L << 30;
+    /** Peak-RSS runs (W1, one library per JVM): the map limit of the target. */
+    long rssWindowSize = 16L << 20;
+    long rssMapLimit = 64L << 20;
     long baseCache = ObjectDatabase.DEFAULT_BASE_CACHE;
     long streamThreshold = ObjectDatabase.DEFAULT_STREAM_THRESHOLD;
     int randomCount = 100_000;
     long seed = 42;
     int threads = 2;
+    /** Objects per workload (W1/W6: per pack, the first ranks; W2/W4: the first ids); for quick experiments. */
+    int limit = Integer.MAX_VALUE;
     boolean rss = true;
     String childXmx = "1g";
     String only;           // child mode: one library, report peak RSS
@@ -88,8 +94,11 @@ public final class PackBench {
                 case "--libs" -> libs = List.of(args[++i].split(","));
                 case "--window" -> windowSize = bytes(args[++i]);
                 case "--map-limit" -> mapLimit = bytes(args[++i]);
+                case "--rss-window" -> rssWindowSize = bytes(args[++i]);
+                case "--rss-map-limit" -> rssMapLimit = bytes(args[++i]);
                 case "--base-cache" -> baseCache = bytes(args[++i]);
                 case "--random" -> randomCount = Integer.parseInt(args[++i]);
+                case "--limit" -> limit = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--no-rss" -> rss = false;
@@ -101,8 +110,8 @@ public final class PackBench {
                 case "--help", "-h" -> {
                     System.out.println("""
                             PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W6] [--libs smmap4j,jgit-tuned,jgit-default]
-                                      [--window 16m] [--map-limit 64m] [--base-cache 32m] [--random 100000] [--seed 42]
-                                      [--threads 2] [--no-rss] [--child-xmx 1g] [--no-git] [--no-jgit-w5] [--out DIR]
+                                      [--window 64m] [--map-limit 8g] [--base-cache 32m] [--rss-window 16m] [--rss-map-limit 64m] [--random 100000] [--seed 42]
+                                      [--threads 2] [--limit N] [--no-rss] [--child-xmx 1g] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
                             Without --repo the bundled testdata fixture 'history' is used.""");
                     System.exit(0);
@@ -144,7 +153,7 @@ public final class PackBench {
                 for (String lib : order) {
                     System.gc();
                     long t0 = System.nanoTime();
-                    long sum = runOne(lib, w, Integer.MAX_VALUE);
+                    long sum = runOne(lib, w, limit);
                     double s = (System.nanoTime() - t0) / 1e9;
                     String key = checksumKey(lib, w);
                     Long prev = expected.putIfAbsent(key, sum);
@@ -217,9 +226,17 @@ public final class PackBench {
     }
 
     void prepare() throws IOException {
+        if (only != null && only.equals(SMMAP)) {
+            // Child for peak RSS: smmap4j's W1 needs no id lists; load nothing the library would not.
+            ids = List.of();
+            randomPositions = new int[0];
+            return;
+        }
         try (ObjectDatabase db = ObjectDatabase.builder(repo).format(ObjectFormat.SHA1).build()) {
             List<ObjectId> all = new ArrayList<>();
-            db.forEachId(all::add);
+            if (only == null) {
+                db.forEachId(all::add);
+            }
             ids = all;
             packFiles = new ArrayList<>();
             idxFiles = new ArrayList<>();
@@ -248,7 +265,7 @@ public final class PackBench {
             jids[i] = jgit(ids.get(i));
         }
         SplittableRandom rnd = new SplittableRandom(seed);
-        randomPositions = new int[Math.min(randomCount, Math.max(randomCount, 0))];
+        randomPositions = new int[ids.isEmpty() ? 0 : Math.max(randomCount, 0)];
         for (int i = 0; i < randomPositions.length; i++) {
             randomPositions[i] = rnd.nextInt(ids.size());
         }
@@ -700,7 +717,7 @@ public final class PackBench {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + childXmx, "-cp", System.getProperty("java.class.path"),
                 PackBench.class.getName(), "--repo", repo.toString(), "--only", lib, "--workloads", "W1",
-                "--window", Long.toString(windowSize), "--map-limit", Long.toString(mapLimit),
+                "--window", Long.toString(rssWindowSize), "--map-limit", Long.toString(rssMapLimit),
                 "--base-cache", Long.toString(baseCache)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String outText = new String(p.getInputStream().readAllBytes());
@@ -712,9 +729,12 @@ public final class PackBench {
         }
         System.out.println("# " + line);
         String[] f = line.split("\\s+");
-        long hwm = Long.parseLong(f[f.length - 4]);
-        long ph = Long.parseLong(f[f.length - 2]);
-        return String.format(Locale.ROOT, "peak RSS %d MB, peak heap %d MB (W1, -Xmx%s)", hwm >> 10, ph >> 10, childXmx);
+        long hwm = Long.parseLong(f[8]);
+        long ph = Long.parseLong(f[11]);
+        String config = lib.equals(JGIT_DEFAULT) ? "JGit's default window cache"
+                : String.format(Locale.ROOT, "window %d MiB, map limit %d MiB, base cache %d MiB", rssWindowSize >> 20, rssMapLimit >> 20, baseCache >> 20);
+        return String.format(Locale.ROOT, "peak RSS %d MB, peak heap %d MB (W1 alone in a JVM, -Xmx%s, %s; took %s s)",
+                hwm >> 10, ph >> 10, childXmx, config, f[3]);
     }
 
     // ---------------------------------------------------------------- report
