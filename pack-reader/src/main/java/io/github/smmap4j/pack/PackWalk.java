@@ -8,7 +8,10 @@ import java.util.Arrays;
  * the entry headers tells which entries are delta bases and which ranks will use them; the walk
  * keeps each base (in a bounded budget) until its last delta in the range has been resolved.
  * When the budget is full the base whose next use is farthest away is dropped (Belady); a
- * dropped or out-of-range base is re-materialized through the reader's normal, cached path.
+ * dropped base is rebuilt from its nearest kept (or cached, or whole) ancestor, and ancestors
+ * rebuilt on the way are kept too when later entries need them, all within the same budget, so
+ * the walk's heap is bounded by the delta base cache size. Bases outside the range and unusual
+ * ones (REF_DELTA to another pack, to a later entry) go through the reader's normal path.
  *
  * <p>Objects that no later entry needs are inflated or delta-applied into one reused buffer, so a
  * walk allocates only the bases it keeps. Single-thread, like the {@link ObjectReader} it uses.
@@ -36,7 +39,7 @@ final class PackWalk {
 
     // Kept bases, by pack rank.
     private byte[][] kept;
-    private ObjectType[] keptType;
+    private byte[] keptType;
     private long keptBytes;
     private long[] heap = new long[64]; // lazy max-heap of (nextUse << 32 | rank)
     private int heapSize;
@@ -67,7 +70,7 @@ final class PackWalk {
         scan();
         int n = rev.size();
         kept = new byte[n][];
-        keptType = new ObjectType[n];
+        keptType = new byte[n];
         for (int r = from; r < to; r++) {
             visit(r, visitor);
         }
@@ -109,14 +112,14 @@ final class PackWalk {
         }
         childStart = count;
         childRanks = new int[count[n]];
-        int[] fill = new int[n];
+        consumed = new int[n];
         for (int r = from; r < to; r++) {
             int b = baseRank[r - from];
             if (b >= 0) {
-                childRanks[childStart[b] + fill[b]++] = r;
+                childRanks[childStart[b] + consumed[b]++] = r; // consumed doubles as the fill cursor
             }
         }
-        consumed = new int[n];
+        Arrays.fill(consumed, 0);
     }
 
     private int remaining(int rank) {
@@ -172,7 +175,7 @@ final class PackWalk {
             throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
         }
         byte[] base = kept[b];
-        ObjectType type = keptType[b];
+        ObjectType type = ObjectType.fromCode(keptType[b]);
         if (base == null) {
             fallbacks++;
             base = materialize(b);
@@ -218,7 +221,7 @@ final class PackWalk {
         while (true) {
             if (kept[cur] != null) {
                 data = kept[cur];
-                type = keptType[cur];
+                type = ObjectType.fromCode(keptType[cur]);
                 break;
             }
             DeltaBaseCache.Entry c = db.cache().get(pack.id, rev.offsetAt(cur));
@@ -251,8 +254,9 @@ final class PackWalk {
             }
             pack.inflate(ctx, off, ctx.dataOffset, delta, (int) dsize);
             data = Delta.apply(data, data.length, delta, (int) dsize, maxObjectSize, pack.packPath, off);
-            if (i > 0) {
-                db.cache().put(pack.id, off, type, data);
+            int r = chain[i];
+            if (i > 0 && kept[r] == null && r >= from && r < to && remaining(r) > 0) {
+                keep(r, data, type); // an ancestor that later entries still need: within the same budget
             }
         }
         materializedType = type;
@@ -271,15 +275,13 @@ final class PackWalk {
             return;
         }
         kept[rank] = data;
-        keptType[rank] = type;
+        keptType[rank] = (byte) type.code();
         keptBytes += data.length;
         push(rank);
         while (keptBytes > budget && heapSize > 0) {
             int victim = popFarthest();
             if (victim >= 0) {
                 evictions++;
-                // Second chance: the shared LRU base cache may still hold it when it is needed.
-                db.cache().put(pack.id, rev.offsetAt(victim), keptType[victim], kept[victim]);
                 drop(victim);
             }
         }
@@ -290,7 +292,7 @@ final class PackWalk {
         if (d != null) {
             keptBytes -= d.length;
             kept[rank] = null;
-            keptType[rank] = null;
+            keptType[rank] = 0;
         }
     }
 
