@@ -326,6 +326,9 @@ public final class ObjectReader implements AutoCloseable {
                 }
             }
         }
+        // Apply outward. Only the result and the checkpoints that go to the cache get arrays of
+        // their own; the other intermediates alternate between two reused scratch buffers.
+        int baseLen = base.length;
         for (int i = depth - 1; i >= 0; i--) {
             long dsize = chainSize[i];
             if (dsize > Integer.MAX_VALUE - 16) {
@@ -334,14 +337,53 @@ public final class ObjectReader implements AutoCloseable {
             if (deltaBuf.length < dsize) {
                 deltaBuf = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * deltaBuf.length))];
             }
-            p.inflate(ctx, chainOffset[i], chainData[i], deltaBuf, (int) dsize);
-            base = Delta.apply(base, base.length, deltaBuf, (int) dsize, db.maxObjectSize(), p.packPath, chainOffset[i]);
-            if (i > 0) {
-                db.cache().put(p.id, chainOffset[i], type, base);
+            int dlen = (int) dsize;
+            p.inflate(ctx, chainOffset[i], chainData[i], deltaBuf, dlen);
+            int res = Delta.checkHeader(baseLen, deltaBuf, dlen, db.maxObjectSize(), p.packPath, chainOffset[i], deltaPos);
+            boolean own = i == 0 || cacheCheckpoint(i, depth);
+            byte[] out;
+            if (own) {
+                out = new byte[res];
+            } else {
+                out = scratchFor(res, base);
             }
+            Delta.applyInto(base, baseLen, deltaBuf, dlen, deltaPos[0], out, res, p.packPath, chainOffset[i]);
+            if (own && i > 0) {
+                db.cache().put(p.id, chainOffset[i], type, out);
+            }
+            base = out;
+            baseLen = res;
         }
         lastType = type;
         return base;
+    }
+
+    private final int[] deltaPos = new int[1];
+    private byte[] scratchA = new byte[0];
+    private byte[] scratchB = new byte[0];
+
+    /**
+     * Which intermediate results of a chain of {@code depth} deltas are cached: the immediate
+     * base of the requested object (its siblings share it) and every 4th level from the root, so
+     * a later request in the same chain finds a cached ancestor within a few deltas while most
+     * intermediates cost no allocation.
+     */
+    private static boolean cacheCheckpoint(int i, int depth) {
+        return i == 1 || (depth - i) % 4 == 0;
+    }
+
+    /** Returns a scratch buffer of at least {@code len} bytes that is not {@code inUse}. */
+    private byte[] scratchFor(int len, byte[] inUse) {
+        if (inUse != scratchA) {
+            if (scratchA.length < len) {
+                scratchA = new byte[(int) Math.max(len, Math.min(Integer.MAX_VALUE - 16, scratchA.length + (long) (scratchA.length >> 1)))];
+            }
+            return scratchA;
+        }
+        if (scratchB.length < len) {
+            scratchB = new byte[(int) Math.max(len, Math.min(Integer.MAX_VALUE - 16, scratchB.length + (long) (scratchB.length >> 1)))];
+        }
+        return scratchB;
     }
 
     private byte[] loadAnywhere(ObjectId baseId, PackFile from, long offset, int hops) throws IOException {
@@ -401,6 +443,10 @@ public final class ObjectReader implements AutoCloseable {
     /** Releases pinned windows (the reader stays usable). */
     public void release() {
         ctx.unpinAll();
+        if (scratchA.length > (1 << 20) || scratchB.length > (1 << 20)) {
+            scratchA = new byte[0]; // an idle pooled reader keeps no big scratch arrays
+            scratchB = new byte[0];
+        }
     }
 
     /** Releases cursors and ends the inflater. */
