@@ -55,7 +55,8 @@ public final class PackBench {
     /** Objects per workload (W1/W6: per pack, the first ranks; W2/W4: the first ids); for quick experiments. */
     int limit = Integer.MAX_VALUE;
     boolean rss = true;
-    String childXmx = "1g";
+    /** Same heap cap for every library's RSS child (JGit's mapped windows are outside the heap). */
+    String childXmx = "128m";
     String only;           // child mode: one library, report peak RSS
     boolean git = true;
     boolean jgitW5 = true;
@@ -111,7 +112,7 @@ public final class PackBench {
                     System.out.println("""
                             PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W6] [--libs smmap4j,jgit-tuned,jgit-default]
                                       [--window 64m] [--map-limit 8g] [--base-cache 32m] [--rss-window 16m] [--rss-map-limit 64m] [--random 100000] [--seed 42]
-                                      [--threads 2] [--limit N] [--no-rss] [--child-xmx 1g] [--no-git] [--no-jgit-w5] [--out DIR]
+                                      [--threads 2] [--limit N] [--no-rss] [--child-xmx 128m] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
                             Without --repo the bundled testdata fixture 'history' is used.""");
                     System.exit(0);
