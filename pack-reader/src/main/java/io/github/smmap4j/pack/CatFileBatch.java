@@ -1,0 +1,328 @@
+package io.github.smmap4j.pack;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code cat-file --batch} / {@code --batch-check}: ids from stdin, or every object in id order
+ * ({@code --batch-all-objects}) or in git's pack order ({@code --unordered}). Flushes after each
+ * object only where git does (stdin-driven and not {@code --buffer}).
+ */
+final class CatFileBatch {
+    private final ObjectDatabase db;
+    private final Cli cli;
+    private final OutputStream out;
+    private final BatchFormat fmt;
+    private final boolean contents;
+    private final boolean buffered;
+    private final boolean nul;
+    private final ObjectReader reader;
+    private final ObjectId zero;
+    private final ObjectId emptyTree;
+    private final byte[] missing = " missing\n".getBytes(StandardCharsets.US_ASCII);
+
+    CatFileBatch(ObjectDatabase db, Cli cli, BatchFormat fmt, boolean contents, boolean buffered, boolean nul) {
+        this.db = db;
+        this.cli = cli;
+        this.out = cli.out();
+        this.fmt = fmt;
+        this.contents = contents;
+        this.buffered = buffered;
+        this.nul = nul;
+        this.reader = db.newReader();
+        this.zero = db.format().zeroId();
+        this.emptyTree = CatFileCommand.emptyTree(db.format());
+    }
+
+    int run(boolean all, boolean unordered) throws IOException {
+        try {
+            if (!all) {
+                fromStdin();
+            } else if (unordered) {
+                unordered();
+            } else {
+                ordered();
+            }
+        } finally {
+            reader.close();
+        }
+        return 0;
+    }
+
+    private void fromStdin() throws IOException {
+        InputStream in = new BufferedInputStream(cli.in(), 1 << 16);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int term = nul ? 0 : '\n';
+        while (true) {
+            line.reset();
+            int c;
+            while ((c = in.read()) >= 0 && c != term) {
+                line.write(c);
+            }
+            if (c < 0 && line.size() == 0) {
+                break;
+            }
+            String s = line.toString(StandardCharsets.ISO_8859_1);
+            if (!nul && s.endsWith("\r")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            String name = s;
+            String rest = null;
+            if (fmt.splitRest) {
+                int sp = indexOfBlank(s);
+                if (sp >= 0) {
+                    name = s.substring(0, sp);
+                    int r = sp;
+                    while (r < s.length() && (s.charAt(r) == ' ' || s.charAt(r) == '\t')) {
+                        r++;
+                    }
+                    rest = s.substring(r);
+                }
+            }
+            one(name, rest);
+            if (!buffered) {
+                out.flush();
+            }
+            if (c < 0) {
+                break;
+            }
+        }
+    }
+
+    private static int indexOfBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == ' ' || s.charAt(i) == '\t') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void one(String name, String rest) throws IOException {
+        ObjectId id;
+        int hex = db.format().hexLength();
+        if (ObjectId.isHex(name) && name.length() == hex) {
+            id = ObjectId.fromHex(name);
+        } else if (ObjectId.isHex(name) && name.length() >= 4 && name.length() < hex) {
+            try {
+                id = db.resolve(name);
+            } catch (AmbiguousObjectException e) {
+                out.write((name + " ambiguous\n").getBytes(StandardCharsets.ISO_8859_1));
+                flushAlways();
+                return;
+            } catch (MissingObjectException e) {
+                missing(name);
+                return;
+            }
+        } else {
+            missing(name);
+            return;
+        }
+        write(name, id, rest, null, 0, -1);
+    }
+
+    private void missing(String name) throws IOException {
+        out.write(name.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(missing);
+        flushAlways();
+    }
+
+    /** git prints "missing"/"ambiguous" with printf + fflush even in --buffer mode. */
+    private void flushAlways() throws IOException {
+        out.flush();
+    }
+
+    /**
+     * Writes one object: its header line and (for --batch) content and newline.
+     *
+     * @param pack  if not null, the entry at {@code offset} is used (the pack-order path)
+     * @param rank  the entry's rank in the pack's offset order (with {@code pack})
+     */
+    private void write(String name, ObjectId id, String rest, PackFile pack, long offset, int rank) throws IOException {
+        ObjectType type = null;
+        long size = 0;
+        long disk = 0;
+        ObjectId base = zero;
+        ObjectLoader loaded = null;
+        try {
+            if (pack != null) {
+                if (contents) {
+                    loaded = reader.openAt(pack, offset, id);
+                    type = loaded.type();
+                    size = loaded.size();
+                } else if (fmt.needsType || fmt.needsSize) {
+                    ObjectHeader h = reader.packedHeader(pack, offset, 0);
+                    type = h.type();
+                    size = h.size();
+                }
+                if (fmt.needsDisk || fmt.needsBase) {
+                    ReverseIndex rev = pack.reverseIndex();
+                    disk = rev.packedLength(rank);
+                    if (fmt.needsBase) {
+                        pack.parseHeader(reader.ctx, offset);
+                        if (reader.ctx.typeCode == ObjectType.REF_DELTA) {
+                            base = ObjectId.fromRaw(reader.ctx.baseId, 0, db.format().length());
+                        } else if (reader.ctx.typeCode == ObjectType.OFS_DELTA) {
+                            base = pack.index.idAt(rev.positionAt(rev.rankOf(reader.ctx.baseOffset)));
+                        }
+                    }
+                }
+            } else if (id.equals(emptyTree)) {
+                type = ObjectType.TREE; // git's built-in object: size 0, disk size 0, no base, no content
+            } else if (contents) {
+                loaded = reader.open(id);
+                type = loaded.type();
+                size = loaded.size();
+                if (fmt.needsDisk || fmt.needsBase) {
+                    ObjectInfo info = reader.info(id);
+                    disk = info.diskSize();
+                    base = info.deltaBase();
+                }
+            } else if (fmt.needsDisk || fmt.needsBase) {
+                ObjectInfo info = reader.info(id);
+                type = info.type();
+                size = info.size();
+                disk = info.diskSize();
+                base = info.deltaBase();
+            } else if (fmt.needsType || fmt.needsSize) {
+                ObjectHeader h = reader.header(id);
+                type = h.type();
+                size = h.size();
+            } else if (name != null && !reader.has(id)) {
+                throw new MissingObjectException(id);
+            }
+        } catch (MissingObjectException e) {
+            missing(name != null ? name : id.name());
+            return;
+        }
+        fmt.write(out, id, type, size, disk, base, rest);
+        if (contents) {
+            if (loaded != null) {
+                CatFileCommand.copy(loaded, out);
+            }
+            out.write('\n');
+        }
+    }
+
+    /** --batch-all-objects: every object once, in id order. */
+    private void ordered() throws IOException {
+        Progress progress = Progress.start(cli, "Objects", approximateCount());
+        db.forEachId(id -> {
+            try {
+                write(null, id, null, null, 0, -1);
+                progress.tick();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        progress.done();
+    }
+
+    private long approximateCount() {
+        long n = 0;
+        for (PackFile p : db.packArray()) {
+            n += p.objectCount();
+        }
+        return n;
+    }
+
+    /** --unordered: loose objects (directory order), then each pack in git's pack order and offset order. */
+    private void unordered() throws IOException {
+        List<ObjectId> loose = looseInReaddirOrder();
+        List<PackFile> packs = gitPackOrder();
+        boolean dedupe = packs.size() + (loose.isEmpty() ? 0 : 1) > 1;
+        Set<ObjectId> seen = dedupe ? new HashSet<>() : null;
+        for (ObjectId id : loose) {
+            if (seen == null || seen.add(id)) {
+                write(null, id, null, null, 0, -1);
+            }
+        }
+        Progress progress = Progress.start(cli, "Objects", approximateCount());
+        for (PackFile p : packs) {
+            ReverseIndex rev = p.reverseIndex();
+            for (int i = 0; i < rev.size(); i++) {
+                ObjectId id = p.index.idAt(rev.positionAt(i));
+                if (seen == null || seen.add(id)) {
+                    write(null, id, null, p, rev.offsetAt(i), i);
+                }
+                progress.tick();
+            }
+        }
+        progress.done();
+    }
+
+    /** Loose ids as git's for_each_loose_object meets them: object dirs in order, 00..ff, readdir order. */
+    private List<ObjectId> looseInReaddirOrder() throws IOException {
+        List<ObjectId> ids = new ArrayList<>();
+        int want = db.format().hexLength() - 2;
+        for (Path dir : db.objectDirectories()) {
+            for (int b = 0; b < 256; b++) {
+                String sub = String.format("%02x", b);
+                Path d = dir.resolve(sub);
+                if (!Files.isDirectory(d)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+                    for (Path f : ds) {
+                        String n = f.getFileName().toString();
+                        if (n.length() == want && ObjectId.isHex(n)) {
+                            ids.add(ObjectId.fromHex(sub + n));
+                        }
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The packs in git's order (packfile.c): each object directory's packs as readdir lists their
+     * .idx files, each one put at the head of the list, then a stable sort: local packs first,
+     * then newest .pack mtime (seconds) first.
+     */
+    private List<PackFile> gitPackOrder() throws IOException {
+        Map<Path, PackFile> byIdx = new HashMap<>();
+        for (PackFile p : db.packArray()) {
+            byIdx.put(p.index.path().toAbsolutePath().normalize(), p);
+        }
+        List<PackFile> list = new ArrayList<>();
+        Map<PackFile, long[]> key = new HashMap<>();
+        List<Path> dirs = db.objectDirectories();
+        for (int k = 0; k < dirs.size(); k++) {
+            Path packDir = dirs.get(k).resolve("pack");
+            if (!Files.isDirectory(packDir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir)) {
+                for (Path f : ds) {
+                    PackFile p = byIdx.remove(f.toAbsolutePath().normalize());
+                    if (p != null) {
+                        list.addFirst(p);
+                        long mtime = Files.getLastModifiedTime(p.packPath()).toMillis() / 1000;
+                        key.put(p, new long[] {k == 0 ? 1 : 0, mtime});
+                    }
+                }
+            }
+        }
+        for (PackFile p : byIdx.values()) { // not seen by the listing (raced): keep them, last
+            list.addLast(p);
+            key.put(p, new long[] {0, 0});
+        }
+        list.sort(Comparator.<PackFile>comparingLong(p -> -key.get(p)[0]).thenComparingLong(p -> -key.get(p)[1]));
+        return list;
+    }
+}
