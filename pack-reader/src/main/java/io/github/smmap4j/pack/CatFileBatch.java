@@ -33,6 +33,7 @@ final class CatFileBatch {
     private final ObjectReader reader;
     private final ObjectId zero;
     private final ObjectId emptyTree;
+    private final Revision revision;
     private final byte[] missing = " missing\n".getBytes(StandardCharsets.US_ASCII);
 
     CatFileBatch(ObjectDatabase db, Cli cli, BatchFormat fmt, boolean contents, boolean buffered, boolean nul) {
@@ -46,6 +47,7 @@ final class CatFileBatch {
         this.reader = db.newReader();
         this.zero = db.format().zeroId();
         this.emptyTree = CatFileCommand.emptyTree(db.format());
+        this.revision = new Revision(db);
     }
 
     int run(boolean all, boolean unordered) throws IOException {
@@ -114,23 +116,19 @@ final class CatFileBatch {
 
     private void one(String name, String rest) throws IOException {
         ObjectId id;
-        int hex = db.format().hexLength();
-        if (ObjectId.isHex(name) && name.length() == hex) {
+        if (ObjectId.isHex(name) && name.length() == db.format().hexLength()) {
             id = ObjectId.fromHex(name);
-        } else if (ObjectId.isHex(name) && name.length() >= 4 && name.length() < hex) {
-            try {
-                id = db.resolve(name);
-            } catch (AmbiguousObjectException e) {
+        } else {
+            Revision.Result r = revision.resolve(name);
+            if (r.status() == Revision.Status.AMBIGUOUS) {
                 out.write((name + " ambiguous\n").getBytes(StandardCharsets.ISO_8859_1));
                 flushAlways();
                 return;
-            } catch (MissingObjectException e) {
+            } else if (r.status() == Revision.Status.MISSING) {
                 missing(name);
                 return;
             }
-        } else {
-            missing(name);
-            return;
+            id = r.id();
         }
         write(name, id, rest, null, 0, -1);
     }

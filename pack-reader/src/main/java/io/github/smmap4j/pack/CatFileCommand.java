@@ -125,19 +125,16 @@ final class CatFileCommand {
         }
     }
 
-    /** Resolves a full id or abbreviation as git's get_oid does for hex names; dies like git on failure. */
+    /** Resolves an object name as git's get_oid does (see {@link Revision}); dies like git on failure. */
     static ObjectId resolveOrDie(ObjectDatabase db, String name, Cli cli) throws IOException {
-        if (ObjectId.isHex(name) && name.length() == db.format().hexLength()) {
-            return ObjectId.fromHex(name); // a full id is a valid name even if the object is absent
-        }
-        try {
-            return db.resolve(name);
-        } catch (AmbiguousObjectException e) {
+        Revision.Result r = new Revision(db).resolve(name);
+        if (r.status() == Revision.Status.AMBIGUOUS) {
             cli.err().println("error: short object ID " + name + " is ambiguous");
-            throw CliException.fatal("Not a valid object name " + name);
-        } catch (MissingObjectException | IllegalArgumentException e) {
+        }
+        if (r.status() != Revision.Status.FOUND) {
             throw CliException.fatal("Not a valid object name " + name);
         }
+        return r.id();
     }
 
     private static int single(ObjectDatabase db, Cli cli, char mode, String expType, String name) throws IOException {
