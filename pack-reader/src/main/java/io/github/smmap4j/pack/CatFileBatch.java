@@ -34,6 +34,9 @@ final class CatFileBatch {
     private final ObjectId zero;
     private final ObjectId emptyTree;
     private final Revision revision;
+    private final Map<PackFile, byte[]> types = new HashMap<>();
+    private final byte[] sizeHead = new byte[20];
+    private int[] chain = new int[64];
     private final byte[] missing = " missing\n".getBytes(StandardCharsets.US_ASCII);
 
     CatFileBatch(ObjectDatabase db, Cli cli, BatchFormat fmt, boolean contents, boolean buffered, boolean nul) {
@@ -163,9 +166,8 @@ final class CatFileBatch {
                     type = loaded.type();
                     size = loaded.size();
                 } else if (fmt.needsType || fmt.needsSize) {
-                    ObjectHeader h = reader.packedHeader(pack, offset, 0);
-                    type = h.type();
-                    size = h.size();
+                    type = typeAt(pack, rank, offset);
+                    size = sizeAt(pack, offset);
                 }
                 if (fmt.needsDisk || fmt.needsBase) {
                     ReverseIndex rev = pack.reverseIndex();
@@ -216,18 +218,121 @@ final class CatFileBatch {
         }
     }
 
-    /** --batch-all-objects: every object once, in id order. */
+    /**
+     * --batch-all-objects: every object once, in id order. Packs are walked by index position
+     * (merged with the sorted loose ids), so no id is looked up again; an id in several places
+     * is taken from the first pack holding it, else from the loose objects, as {@link ObjectReader#info} does.
+     */
     private void ordered() throws IOException {
         Progress progress = Progress.start(cli, "Objects", approximateCount());
-        db.forEachId(id -> {
-            try {
-                write(null, id, null, null, 0, -1);
-                progress.tick();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        PackFile[] ps = db.packArray();
+        List<ObjectId> loose = new ArrayList<>();
+        db.forEachLooseId(loose::add);
+        loose.sort(null);
+        int[] next = new int[ps.length];
+        ObjectId[] head = new ObjectId[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            head[i] = ps[i].objectCount() > 0 ? ps[i].index.idAt(0) : null;
+        }
+        int li = 0;
+        while (true) {
+            ObjectId min = li < loose.size() ? loose.get(li) : null;
+            int from = -1;
+            for (int i = 0; i < head.length; i++) {
+                ObjectId h = head[i];
+                if (h != null && (min == null || h.compareTo(min) < 0 || (from < 0 && h.equals(min)))) {
+                    min = h;
+                    from = i;
+                }
             }
-        });
+            if (min == null) {
+                break;
+            }
+            if (from < 0 || min.equals(emptyTree)) {
+                write(null, min, null, null, 0, -1);
+            } else {
+                PackFile p = ps[from];
+                long offset = p.index.offsetAt(next[from]);
+                write(null, min, null, p, offset, p.reverseIndex().rankOf(offset));
+            }
+            progress.tick();
+            for (int i = 0; i < ps.length; i++) {
+                if (min.equals(head[i])) {
+                    next[i]++;
+                    head[i] = next[i] < ps[i].objectCount() ? ps[i].index.idAt(next[i]) : null;
+                }
+            }
+            while (li < loose.size() && loose.get(li).equals(min)) {
+                li++;
+            }
+        }
         progress.done();
+    }
+
+    /** Resolved type of the entry at {@code rank}: each pack's types are memoised, so a delta chain is walked once. */
+    private ObjectType typeAt(PackFile pack, int rank, long offset) throws IOException {
+        byte[] t = types.computeIfAbsent(pack, p -> new byte[p.objectCount()]);
+        if (t[rank] != 0) {
+            return ObjectType.fromCode(t[rank]);
+        }
+        ReverseIndex rev = pack.reverseIndex();
+        ReadContext ctx = reader.ctx;
+        int len = 0;
+        int cur = rank;
+        long curOff = offset;
+        byte found = 0;
+        while (t[cur] == 0) {
+            pack.parseHeader(ctx, curOff);
+            if (!ObjectReader.isDelta(ctx.typeCode)) {
+                found = (byte) ctx.typeCode;
+                break;
+            }
+            if (len == chain.length) {
+                chain = java.util.Arrays.copyOf(chain, len * 2);
+            }
+            chain[len++] = cur;
+            if (len > t.length) {
+                throw new CorruptPackException(pack.packPath, offset, "delta chain is cyclic");
+            }
+            long baseOff;
+            if (ctx.typeCode == ObjectType.OFS_DELTA) {
+                baseOff = ctx.baseOffset;
+            } else {
+                ObjectId baseId = ObjectId.fromRaw(ctx.baseId, 0, db.format().length());
+                int pos = pack.index.findPosition(baseId);
+                if (pos < 0) { // base in another pack or loose
+                    found = (byte) reader.header(baseId).type().code();
+                    break;
+                }
+                baseOff = pack.index.offsetAt(pos);
+            }
+            cur = rev.rankOf(baseOff);
+            if (cur < 0) {
+                throw new CorruptPackException(pack.packPath, curOff, "delta base offset " + baseOff + " is not an entry");
+            }
+            curOff = baseOff;
+        }
+        if (found == 0) {
+            found = t[cur]; // reached an entry whose type is known
+        } else {
+            t[cur] = found;
+        }
+        for (int k = 0; k < len; k++) {
+            t[chain[k]] = found;
+        }
+        return ObjectType.fromCode(found);
+    }
+
+    /** Object size of the entry at {@code offset}: the header's, or for a delta its result size. */
+    private long sizeAt(PackFile pack, long offset) throws IOException {
+        ReadContext ctx = reader.ctx;
+        pack.parseHeader(ctx, offset);
+        if (!ObjectReader.isDelta(ctx.typeCode)) {
+            return ctx.size;
+        }
+        int n = (int) Math.min(ctx.size, sizeHead.length);
+        pack.inflatePrefix(ctx, offset, ctx.dataOffset, sizeHead, n);
+        return Delta.resultSize(sizeHead, n, pack.packPath, offset);
     }
 
     private long approximateCount() {
