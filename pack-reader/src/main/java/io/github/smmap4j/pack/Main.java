@@ -40,9 +40,19 @@ public final class Main {
         OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         InputStream in = new FileInputStream(FileDescriptor.in);
-        boolean tty = System.console() != null && System.getenv("SMMAP4J_NO_PROGRESS") == null;
+        boolean tty = stderrIsTerminal() && System.getenv("SMMAP4J_NO_PROGRESS") == null;
         int code = run(args, new Cli(in, out, err, Path.of("").toAbsolutePath(), tty));
         System.exit(code);
+    }
+
+    /** True if stderr is a terminal (git's isatty(2)); read from /proc on Linux, else assumed not. */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     /**
