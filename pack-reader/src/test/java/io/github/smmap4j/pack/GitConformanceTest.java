@@ -75,6 +75,20 @@ class GitConformanceTest {
         compareWithGit(dotGit, configs().get(1));
     }
 
+    /**
+     * Compares any repository named by {@code -Dsmmap4j.repo=<path>} (e.g. a clone of git.git);
+     * skipped when the property is absent.
+     */
+    @Test
+    void externalRepositoryEqualsGit() throws Exception {
+        String repo = System.getProperty("smmap4j.repo");
+        assumeTrue(repo != null && !repo.isBlank(), "set -Dsmmap4j.repo=<path> to compare a repository of your own");
+        assumeTrue(GitBatch.gitAvailable(), "git is not installed: comparison with git skipped");
+        long t0 = System.nanoTime();
+        long n = compareWithGit(Path.of(repo), configs().get(1));
+        System.out.printf("compared %d objects of %s with git in %.1f s%n", n, repo, (System.nanoTime() - t0) / 1e9);
+    }
+
     static long compareWithGit(Path gitDir, Config config) throws Exception {
         long n = 0;
         try (MapManager mm = config.manager().get();
