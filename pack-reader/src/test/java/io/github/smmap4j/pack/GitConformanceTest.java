@@ -131,6 +131,7 @@ class GitConformanceTest {
                 ObjectLoader l = db.open(ObjectId.fromHex(g.id()));
                 if (g.size() > (1 << 20)) {
                     large++;
+                    assertTrue(l.isLarge(), g.id() + " of " + g.size() + " bytes should stream");
                     try (InputStream in = l.openStream()) {
                         byte[] buf = new byte[8191];
                         int off = 0;
