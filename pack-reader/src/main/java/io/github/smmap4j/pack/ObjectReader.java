@@ -62,7 +62,7 @@ public final class ObjectReader implements AutoCloseable {
             if (l != null) {
                 return l;
             }
-            if (attempt > 0 || !db.rescan()) {
+            if (attempt > 0 || !db.rescanIfChanged()) {
                 throw new MissingObjectException(id);
             }
         }
@@ -157,7 +157,7 @@ public final class ObjectReader implements AutoCloseable {
             if (h != null) {
                 return h;
             }
-            if (attempt > 0 || !db.rescan()) {
+            if (attempt > 0 || !db.rescanIfChanged()) {
                 throw new MissingObjectException(id);
             }
         }
@@ -191,7 +191,7 @@ public final class ObjectReader implements AutoCloseable {
             if (info != null) {
                 return info;
             }
-            if (attempt > 0 || !db.rescan()) {
+            if (attempt > 0 || !db.rescanIfChanged()) {
                 throw new MissingObjectException(id);
             }
         }
