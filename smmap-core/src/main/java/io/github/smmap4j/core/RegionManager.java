@@ -125,20 +125,19 @@ final class RegionManager {
                 return r;
             }
             long start;
-            long len;
+            long stop;
             if (windowSize == 0) {
                 start = 0;
-                len = file.fileSize;
+                stop = file.fileSize;
             } else {
-                start = alignDown(begin);
-                len = Math.max(windowSize, alignUp(end - start));
-                if (start + len > file.fileSize) {
-                    // Near EOF, grow the window to the left instead of mapping less.
-                    start = Math.min(start, alignDown(Math.max(0, file.fileSize - len)));
-                    len = file.fileSize - start;
-                }
+                // Windows sit on a grid of windowSize: nearby requests share one window instead of
+                // mapping overlapping near-copies that waste the memory budget.
+                long grid = begin - begin % windowSize;
+                // A request crossing a grid line gets one region from its page to the next grid line.
+                start = end - grid <= windowSize ? grid : alignDown(begin);
+                stop = Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
             }
-            r = mapLocked(file, start, len);
+            r = mapLocked(file, start, stop - start);
             pin(r);
             return r;
         }
