@@ -229,6 +229,10 @@ final class RegionManager {
         }
     }
 
+    boolean isOpen() {
+        return !closed;
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("map manager is closed");
