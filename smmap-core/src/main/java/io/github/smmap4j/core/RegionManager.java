@@ -245,7 +245,7 @@ final class RegionManager {
     private void retire(MapRegionList list) {
         stale++;
         list.retired = true;
-        files.remove(list.path);
+        files.remove(list.path, list);
         for (MapRegion r : new ArrayList<>(list.regions)) {
             if (r.clients == 0) {
                 unmapLocked(r);
@@ -272,13 +272,19 @@ final class RegionManager {
                 seg = mapper.map(file.path, start, len, arena);
             } catch (IOException | OutOfMemoryError | RuntimeException second) {
                 arena.close();
-                second.addSuppressed(first);
+                if (second != first) { // a mapper may rethrow one instance; self-suppression would throw
+                    second.addSuppressed(first);
+                }
                 throw new IOException("cannot map " + file.path + " at offset " + start + " size " + len
                         + ": " + second.getMessage(), second);
             }
         }
         MapRegion r = new MapRegion(file, start, len, arena, seg);
         file.add(r);
+        if (file.retired) {
+            // A cursor raced a replacement check: track the region so close() still unmaps it.
+            retiredPinned.add(r);
+        }
         mappedBytes += len;
         openRegions++;
         maps++;
