@@ -87,6 +87,9 @@ public final class Main {
     }
 
     private static int fatal(Cli cli, IOException e) {
+        if (e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
+            return 141; // the reader went away (e.g. | head): git dies of SIGPIPE, silently
+        }
         flushQuietly(cli.out());
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
