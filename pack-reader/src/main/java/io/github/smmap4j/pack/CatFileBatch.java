@@ -1,7 +1,5 @@
 package io.github.smmap4j.pack;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,42 +67,65 @@ final class CatFileBatch {
     }
 
     private void fromStdin() throws IOException {
-        InputStream in = new BufferedInputStream(cli.in(), 1 << 16);
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int term = nul ? 0 : '\n';
+        InputStream in = cli.in();
+        byte[] buf = new byte[1 << 16];
+        int len = 0;
+        int pos = 0;
+        byte term = nul ? (byte) 0 : (byte) '\n';
+        byte[] line = new byte[256];
+        int ll = 0;
+        boolean eof = false;
         while (true) {
-            line.reset();
-            int c;
-            while ((c = in.read()) >= 0 && c != term) {
-                line.write(c);
-            }
-            if (c < 0 && line.size() == 0) {
-                break;
-            }
-            String s = line.toString(StandardCharsets.ISO_8859_1);
-            if (!nul && s.endsWith("\r")) {
-                s = s.substring(0, s.length() - 1);
-            }
-            String name = s;
-            String rest = null;
-            if (fmt.splitRest) {
-                int sp = indexOfBlank(s);
-                if (sp >= 0) {
-                    name = s.substring(0, sp);
-                    int r = sp;
-                    while (r < s.length() && (s.charAt(r) == ' ' || s.charAt(r) == '\t')) {
-                        r++;
+            if (pos == len) {
+                if (eof) {
+                    break;
+                }
+                len = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (len <= 0) {
+                    len = 0;
+                    eof = true;
+                    if (ll == 0) {
+                        break;
                     }
-                    rest = s.substring(r);
+                } else {
+                    continue;
+                }
+            } else {
+                byte b = buf[pos++];
+                if (b != term) {
+                    if (ll == line.length) {
+                        line = java.util.Arrays.copyOf(line, ll * 2);
+                    }
+                    line[ll++] = b;
+                    continue;
                 }
             }
-            one(name, rest);
-            if (!buffered) {
-                out.flush();
+            handleLine(new String(line, 0, ll, StandardCharsets.ISO_8859_1));
+            ll = 0;
+        }
+    }
+
+    private void handleLine(String s) throws IOException {
+        if (!nul && s.endsWith("\r")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        String name = s;
+        String rest = null;
+        if (fmt.splitRest) {
+            int sp = indexOfBlank(s);
+            if (sp >= 0) {
+                name = s.substring(0, sp);
+                int r = sp;
+                while (r < s.length() && (s.charAt(r) == ' ' || s.charAt(r) == '\t')) {
+                    r++;
+                }
+                rest = s.substring(r);
             }
-            if (c < 0) {
-                break;
-            }
+        }
+        one(name, rest);
+        if (!buffered) {
+            out.flush();
         }
     }
 
@@ -159,6 +180,19 @@ final class CatFileBatch {
         long disk = 0;
         ObjectId base = zero;
         ObjectLoader loaded = null;
+        if (pack == null && !id.equals(emptyTree)) {
+            // Packs first, in the reader's order (as ObjectReader does); loose objects and
+            // rescans are left to the reader below.
+            for (PackFile p : db.packArray()) {
+                int pos = p.index.findPosition(id);
+                if (pos >= 0) {
+                    pack = p;
+                    offset = p.index.offsetAt(pos);
+                    rank = p.reverseIndex().rankOf(offset);
+                    break;
+                }
+            }
+        }
         try {
             if (pack != null) {
                 if (contents) {

@@ -191,6 +191,25 @@ class CliGoldenTest {
         assertSame(CliRunner.git(repo, cut, "show-index"), CliRunner.ours(repo, cut, "show-index"), fixtureAndIdx + " truncated");
     }
 
+    /** The map manager and cache options change how bytes are read, never the output; -C and --git-dir find the repository. */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void managerOptionsAndRepoLocation(String fixture) {
+        Path repo = Fixtures.repo(fixture);
+        Path outside = repo.getParent();
+        CliRunner.Run git = CliRunner.git(outside, null, "--git-dir=" + repo, "cat-file", "--batch-all-objects", "--batch=" + FULL);
+        for (List<String> opts : List.of(List.of("--window-size", "4k", "--map-limit", "64k"), List.of("--static"),
+                List.of("--base-cache", "0"), List.of("--window-size=0", "--base-cache=1m"), List.of("--window-size", "1M"))) {
+            List<String> args = new ArrayList<>(List.of("cat-file", "--git-dir", repo.toString()));
+            args.addAll(opts);
+            args.addAll(List.of("--batch-all-objects", "--unordered", "--batch=" + FULL));
+            CliRunner.Run ours = CliRunner.ours(outside, null, args.toArray(String[]::new));
+            CliRunner.Run gitUnordered = CliRunner.git(outside, null, "--git-dir=" + repo, "cat-file", "--batch-all-objects", "--unordered", "--batch=" + FULL);
+            assertSame(gitUnordered, ours, fixture + " " + opts);
+        }
+        assertSame(git, CliRunner.ours(outside, null, "cat-file", "-C", repo.toString(), "--window-size", "8k", "--batch-all-objects", "--batch=" + FULL), fixture + " -C");
+    }
+
     @ParameterizedTest
     @MethodSource("fixtures")
     void statsCountsWhatGitCounts(String fixture) {
