@@ -187,6 +187,23 @@ final class PackWalk {
         int dlen = (int) dsize;
         pack.inflate(ctx, off, dataOffset, delta, dlen);
         int res = Delta.checkHeader(base.length, delta, dlen, maxObjectSize, pack.packPath, off, pos);
+        if (res > streamThreshold) {
+            // As ObjectReader.open does: a result above the stream threshold is streamed, not built.
+            consumed[b]++;
+            if (kept[b] != null && remaining(b) == 0) {
+                drop(b);
+            } else if (kept[b] != null) {
+                push(b);
+            }
+            ObjectLoader l = reader.openAt(pack, off, id);
+            if (l.isLarge()) {
+                visitor.visit(id, l.type(), null, 0, l.openStream());
+            } else {
+                byte[] data = l.bytes();
+                visitor.visit(id, l.type(), data, data.length, null);
+            }
+            return;
+        }
         byte[] out = needed && res <= budget ? new byte[res] : leafBuffer(res);
         Delta.applyInto(base, base.length, delta, dlen, pos[0], out, res, pack.packPath, off);
         consumed[b]++;
@@ -232,7 +249,7 @@ final class PackWalk {
             }
             int b = cur >= from && cur < to ? baseRank[cur - from] : FALLBACK;
             if (b < 0) {
-                data = reader.load(pack, rev.offsetAt(cur), 0);
+                data = reader.load(pack, rev.offsetAt(cur), 0, Long.MAX_VALUE);
                 type = reader.lastType();
                 break;
             }
