@@ -62,6 +62,25 @@ class PackWalkTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aVisitorThatThrowsEndsTheWalkAndTheReaderStaysUsable() throws IOException {
+        try (ObjectDatabase db = ObjectDatabase.open(Fixtures.repo("deepchain"));
+             ObjectReader r = db.newReader()) {
+            PackFile p = db.packs().getFirst();
+            AtomicInteger seen = new AtomicInteger();
+            IOException e = assertThrows(IOException.class, () -> r.walkPackOrder(p, 0, p.objectCount(),
+                    (id, type, data, len, large) -> {
+                        if (seen.incrementAndGet() == 1000) {
+                            throw new IOException("stop here");
+                        }
+                    }));
+            assertEquals("stop here", e.getMessage());
+            AtomicInteger again = new AtomicInteger();
+            r.walkPackOrder(p, 0, p.objectCount(), (id, type, data, len, large) -> again.incrementAndGet());
+            assertEquals(p.objectCount(), again.get());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("fixtures")
     void parallelVerifierAcceptsEveryFixture(String fixture) throws IOException {
