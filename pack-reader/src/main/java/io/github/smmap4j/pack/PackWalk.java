@@ -96,16 +96,19 @@ final class PackWalk {
     }
 
     /**
-     * With more than one processor the walk inflates ahead on a helper thread: zlib is about half
+     * With more than one processor (and a heap of 512 MiB or more: in a small heap the data in
+     * flight costs more in GC than it saves) the walk inflates ahead on a helper thread: zlib is about half
      * of a walk's time, and the entries to inflate are known in advance. The helper has its own
      * cursor and inflater and hands over the inflated entry data in pack order (whole objects
      * that later deltas need in arrays of their own, everything else in recycled buffers),
-     * bounded to {@link #AHEAD_BYTES} in flight. Errors surface at the same entry, in the same
+     * bounded to {@link #AHEAD_BYTES} in flight (buffers counted at their full length). Errors surface at the same entry, in the same
      * order, as without it.
      */
     static final boolean INFLATE_AHEAD = Runtime.getRuntime().availableProcessors() > 1
+            && Runtime.getRuntime().maxMemory() >= (512L << 20)
             && !Boolean.getBoolean("smmap4j.walk.noInflateAhead");
-    private static final int AHEAD_KIB = 16 * 1024;
+    private static final int AHEAD_KIB = 8 * 1024;
+    private static final int MIN_POOLED = 8 * 1024;
     private static final long AHEAD_BYTES = (long) AHEAD_KIB << 10;
     private Ahead ahead;
 
@@ -175,24 +178,24 @@ final class PackWalk {
                 throw new CorruptPackException(pack.packPath, off, "delta of " + size + " bytes is too large");
             }
             int len = (int) size;
-            it.permits = (int) Math.max(1, Math.min(AHEAD_KIB, (long) len >> 10));
-            budgetKiB.acquire(it.permits);
             // Every user of a whole entry comes after it: it is needed iff it has users.
             boolean own = b == WHOLE && childStart[r + 1] > childStart[r] && len <= budget;
-            byte[] buf = own ? new byte[len] : pooled(len);
+            // Count what the buffer really holds on to, so the heap in flight stays bounded.
+            byte[] buf = own ? null : pool.poll();
+            if (buf != null && buf.length < len) {
+                buf = null;
+            }
+            int cost = own ? len : buf != null ? buf.length : Math.max(len, MIN_POOLED);
+            it.permits = (int) Math.max(1, Math.min(AHEAD_KIB, (long) cost >> 10));
+            budgetKiB.acquire(it.permits);
+            if (buf == null) {
+                buf = new byte[own ? len : Math.max(len, MIN_POOLED)];
+            }
             it.pooled = !own;
             it.buf = buf;
             it.len = len;
             it.typeCode = pctx.typeCode;
             pack.inflate(pctx, off, pctx.dataOffset, buf, len);
-        }
-
-        private byte[] pooled(int len) {
-            byte[] b = pool.poll();
-            if (b == null || b.length < len) {
-                b = new byte[Math.max(len, 64 * 1024)];
-            }
-            return b;
         }
 
         Item take(int rank) throws IOException {
@@ -226,7 +229,7 @@ final class PackWalk {
                 budgetKiB.release(it.permits);
                 it.permits = 0;
             }
-            if (it.pooled && it.buf != null && it.buf.length <= (4 << 20)) {
+            if (it.pooled && it.buf != null && it.buf.length <= (1 << 20)) {
                 pool.offer(it.buf);
             }
             it.buf = null;
