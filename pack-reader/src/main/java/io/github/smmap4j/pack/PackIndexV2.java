@@ -27,6 +27,18 @@ public final class PackIndexV2 extends PackIndex {
                     "index v2 size " + seg.byteSize() + " does not fit " + count + " objects");
         }
         largeCount = rest / 8;
+        // git writes one 64-bit entry per offset that needs it: a table of another size means the
+        // tables were shifted (bytes inserted or deleted), which would pair ids with wrong offsets.
+        long large = 0;
+        for (int i = 0; i < count; i++) {
+            if (seg.get(INT_BE, off32Start + 4L * i) < 0) {
+                large++;
+            }
+        }
+        if (large != largeCount) {
+            throw new CorruptPackException(path, off64Start, "index v2 has " + largeCount
+                    + " 64-bit offsets but " + large + " entries refer to that table");
+        }
     }
 
     @Override

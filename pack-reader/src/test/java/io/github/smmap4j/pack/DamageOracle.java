@@ -34,8 +34,10 @@ final class DamageOracle {
             }
             sb.append(ok.size()).append(" ok, ").append(rejected.size()).append(" rejected, ")
                     .append(wrong.size()).append(" WRONG, ").append(bugs.size()).append(" BUGS\n");
-            wrong.forEach((id, w) -> sb.append("  wrong ").append(id.name()).append(": ").append(w).append('\n'));
-            bugs.forEach((id, t) -> {
+            wrong.entrySet().stream().limit(5).forEach(e -> sb.append("  wrong ").append(e.getKey().name())
+                    .append(": ").append(e.getValue()).append('\n'));
+            bugs.entrySet().stream().limit(3).map(Map.Entry::getKey).forEach(id -> {
+                Throwable t = bugs.get(id);
                 java.io.StringWriter w = new java.io.StringWriter();
                 t.printStackTrace(new java.io.PrintWriter(w));
                 sb.append("  bug ").append(id.name()).append(": ").append(w).append('\n');
