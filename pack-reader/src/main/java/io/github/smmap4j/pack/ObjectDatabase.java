@@ -329,8 +329,16 @@ public final class ObjectDatabase implements AutoCloseable {
                         continue; // an index without its pack (being written or deleted) is skipped, as git does
                     }
                     PackFile p = packsByIdx.get(idx);
+                    if (p != null && p.changedOnDisk()) {
+                        // Replaced or truncated under the same name: reopen (the old one is retired below).
+                        p = null;
+                    }
                     if (p == null) {
-                        p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
+                        try {
+                            p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
+                        } catch (java.nio.file.NoSuchFileException gone) {
+                            continue; // deleted between listing and opening (gc/repack at work)
+                        }
                         changed = true;
                     }
                     seen.put(idx, p);
@@ -338,7 +346,7 @@ public final class ObjectDatabase implements AutoCloseable {
                 }
             }
             for (Map.Entry<Path, PackFile> e : packsByIdx.entrySet()) {
-                if (!seen.containsKey(e.getKey())) {
+                if (seen.get(e.getKey()) != e.getValue()) {
                     // Readers may still be inside it: close it when the database closes.
                     retired.add(e.getValue());
                     changed = true;

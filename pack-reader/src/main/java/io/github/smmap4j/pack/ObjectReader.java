@@ -50,11 +50,23 @@ public final class ObjectReader implements AutoCloseable {
 
     private ObjectLoader open(ObjectId id, int hops) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            boolean retry = false;
             for (PackFile p : db.packArray()) {
                 int pos = p.index.findPosition(id);
                 if (pos >= 0) {
-                    return openPacked(p, p.index.offsetAt(pos), id, hops);
+                    try {
+                        return openPacked(p, p.index.offsetAt(pos), id, hops);
+                    } catch (IOException e) {
+                        if (!retryAfter(p, e, attempt)) {
+                            throw e;
+                        }
+                        retry = true;
+                        break;
+                    }
                 }
+            }
+            if (retry) {
+                continue;
             }
             ObjectLoader l = db.openLoose(id);
             if (l != null) {
@@ -64,6 +76,21 @@ public final class ObjectReader implements AutoCloseable {
                 throw new MissingObjectException(id);
             }
         }
+    }
+
+    /**
+     * After a read of {@code p} failed: if the pack or its index changed on disk since it was
+     * opened (deleted by gc/repack, replaced, truncated), forgets its cursor, rescans
+     * {@code objects/pack} and returns true so that the caller looks the object up again.
+     * A rescan that reopens a damaged pack throws its CorruptPackException.
+     */
+    private boolean retryAfter(PackFile p, IOException e, int attempt) throws IOException {
+        if (attempt > 0 || e instanceof MissingObjectException || !p.changedOnDisk()) {
+            return false;
+        }
+        ctx.forget(p);
+        db.rescan();
+        return true;
     }
 
     private ObjectLoader openPacked(PackFile p, long offset, ObjectId id, int hops) throws IOException {
@@ -81,11 +108,23 @@ public final class ObjectReader implements AutoCloseable {
     /** Returns the type and size of {@code id}, inflating only delta headers. */
     public ObjectHeader header(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            boolean retry = false;
             for (PackFile p : db.packArray()) {
                 int pos = p.index.findPosition(id);
                 if (pos >= 0) {
-                    return packedHeader(p, p.index.offsetAt(pos), 0);
+                    try {
+                        return packedHeader(p, p.index.offsetAt(pos), 0);
+                    } catch (IOException e) {
+                        if (!retryAfter(p, e, attempt)) {
+                            throw e;
+                        }
+                        retry = true;
+                        break;
+                    }
                 }
+            }
+            if (retry) {
+                continue;
             }
             ObjectHeader h = db.looseHeader(id);
             if (h != null) {
@@ -100,9 +139,11 @@ public final class ObjectReader implements AutoCloseable {
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            boolean retry = false;
             for (PackFile p : db.packArray()) {
                 int pos = p.index.findPosition(id);
                 if (pos >= 0) {
+                  try {
                     long offset = p.index.offsetAt(pos);
                     ObjectHeader h = packedHeader(p, offset, 0);
                     ReverseIndex rev = p.reverseIndex();
@@ -119,7 +160,17 @@ public final class ObjectReader implements AutoCloseable {
                         base = p.index.idAt(rev.positionAt(r));
                     }
                     return new ObjectInfo(id, h.type(), h.size(), disk, base);
+                  } catch (IOException e) {
+                    if (!retryAfter(p, e, attempt)) {
+                        throw e;
+                    }
+                    retry = true;
+                    break;
+                  }
                 }
+            }
+            if (retry) {
+                continue;
             }
             ObjectInfo info = db.looseInfo(id);
             if (info != null) {
@@ -249,8 +300,9 @@ public final class ObjectReader implements AutoCloseable {
         }
         for (int i = depth - 1; i >= 0; i--) {
             long dsize = chainSize[i];
-            if (dsize > Integer.MAX_VALUE - 16) {
-                throw new CorruptPackException(p.packPath, chainOffset[i], "delta of " + dsize + " bytes is too large");
+            if (dsize > db.maxObjectSize()) { // never allocate what a header claims beyond the configured cap
+                throw new CorruptPackException(p.packPath, chainOffset[i], "delta of " + dsize
+                        + " bytes exceeds the limit of " + db.maxObjectSize());
             }
             if (deltaBuf.length < dsize) {
                 deltaBuf = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * deltaBuf.length))];
