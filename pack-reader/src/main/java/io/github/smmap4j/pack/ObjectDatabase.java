@@ -136,7 +136,13 @@ public final class ObjectDatabase implements AutoCloseable {
     public boolean has(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
             for (PackFile p : packArray()) {
-                if (p.index.contains(id)) {
+                boolean found;
+                try {
+                    found = p.index.contains(id);
+                } catch (InternalError e) {
+                    throw ObjectReader.faulted(this, e); // idx truncated while mapped
+                }
+                if (found) {
                     return true;
                 }
             }

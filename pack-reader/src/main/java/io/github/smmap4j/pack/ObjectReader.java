@@ -45,7 +45,27 @@ public final class ObjectReader implements AutoCloseable {
      * @throws CorruptPackException if the data is damaged
      */
     public ObjectLoader open(ObjectId id) throws IOException {
-        return open(id, 0);
+        try {
+            return open(id, 0);
+        } catch (InternalError e) {
+            throw faulted(db, e);
+        }
+    }
+
+    /**
+     * A read of a mapping whose file shrank underneath faults (SIGBUS); for Java-side reads the
+     * JVM reports it as an InternalError. Pack data reads convert it where they happen; index
+     * lookups (whole idx mapped at open) surface here. Reported as corruption of the file that
+     * changed; an InternalError with no changed file is rethrown.
+     */
+    static CorruptPackException faulted(ObjectDatabase db, InternalError e) {
+        for (PackFile p : db.packArray()) {
+            if (p.changedOnDisk()) {
+                return new CorruptPackException(p.index.path(), -1,
+                        "index or pack file was truncated or replaced while mapped", e);
+            }
+        }
+        throw e;
     }
 
     private ObjectLoader open(ObjectId id, int hops) throws IOException {
@@ -107,6 +127,14 @@ public final class ObjectReader implements AutoCloseable {
 
     /** Returns the type and size of {@code id}, inflating only delta headers. */
     public ObjectHeader header(ObjectId id) throws IOException {
+        try {
+            return header0(id);
+        } catch (InternalError e) {
+            throw faulted(db, e);
+        }
+    }
+
+    private ObjectHeader header0(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
             boolean retry = false;
             for (PackFile p : db.packArray()) {
@@ -138,6 +166,14 @@ public final class ObjectReader implements AutoCloseable {
 
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
+        try {
+            return info0(id);
+        } catch (InternalError e) {
+            throw faulted(db, e);
+        }
+    }
+
+    private ObjectInfo info0(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
             boolean retry = false;
             for (PackFile p : db.packArray()) {

@@ -180,6 +180,37 @@ class FileChangeTest {
     }
 
     @Test
+    void idxTruncatedWhileOpenIsCorruptionNotACrash() throws Exception {
+        Path gitDir = Fixtures.extractFresh("history").resolve("history.git");
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (ObjectDatabase db = ObjectDatabase.open(gitDir); ObjectReader r = db.newReader()) {
+                List<ObjectId> ids = new ArrayList<>();
+                db.forEachId(ids::add);
+                r.open(ids.getFirst()).bytes();
+                Path idx = db.packs().getFirst().index().path();
+                try (FileChannel ch = FileChannel.open(idx, StandardOpenOption.WRITE)) {
+                    ch.truncate(1500); // the whole idx stays mapped: lookups past 4 KiB now fault
+                }
+                int corrupt = 0;
+                for (ObjectId id : ids) {
+                    try {
+                        r.open(id).bytes();
+                    } catch (CorruptPackException | MissingObjectException e) {
+                        corrupt++;
+                    }
+                    try {
+                        db.header(id);
+                        db.info(id);
+                    } catch (CorruptPackException | MissingObjectException e) {
+                        corrupt++;
+                    }
+                }
+                assertTrue(corrupt > 0);
+            }
+        });
+    }
+
+    @Test
     void deletedPackAndIdxWithoutReplacementGiveMissingObject() throws Exception {
         Path gitDir = Fixtures.extractFresh("history").resolve("history.git");
         try (ObjectDatabase db = ObjectDatabase.builder(gitDir).windowSize(4096).maxMappedMemory(8192).build()) {
