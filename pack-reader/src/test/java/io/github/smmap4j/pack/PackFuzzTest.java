@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A failure prints {@code -Dsmmap4j.fuzz.replay=<fixture>:<seed>:<iteration>} to replay one case.
  */
 class PackFuzzTest {
-    static final int QUICK = 60;
+    static final int QUICK = 150;
     private static final Duration PER_CASE = Duration.ofSeconds(30);
 
     private static final long SEED = Long.getLong("smmap4j.fuzz.seed",
