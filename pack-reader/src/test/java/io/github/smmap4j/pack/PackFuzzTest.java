@@ -65,39 +65,75 @@ class PackFuzzTest {
             String what = mutate(s, rnd);
             s.write();
             String replay = "-Dsmmap4j.fuzz.replay=" + fixture + ":" + seed + ":" + i + " (" + what + ")";
-            DamageOracle.Result r;
-            try {
-                r = assertTimeoutPreemptively(PER_CASE, () -> DamageOracle.readAll(s), "hang: " + replay);
-            } catch (OutOfMemoryError e) {
-                throw new AssertionError("OutOfMemoryError: " + replay, e);
-            }
-            if (r.openFailure != null && !DamageOracle.acceptable(r.openFailure)) {
-                throw new AssertionError("open failed with " + r.openFailure + ": " + replay, r.openFailure);
-            }
-            if (!r.bugs.isEmpty()) {
-                Throwable t = r.bugs.values().iterator().next();
-                throw new AssertionError("unclean failure " + t + ": " + replay + "\n" + r, t);
-            }
-            if (!r.wrong.isEmpty()) {
-                Set<ObjectId> unexplained = unexplainedWrong(s, r.wrong.keySet());
-                if (!unexplained.isEmpty()) {
-                    fail("silent wrong answer for " + unexplained.size() + " objects, e.g. " + unexplained.iterator().next()
-                            + ": " + replay + "\n" + r.toString().lines().limit(8).toList());
-                }
-                stats.merge("wrong-but-crc-mismatch", 1, Integer::sum);
-            }
-            stats.merge(r.openFailure != null ? "refused-at-open" : r.rejected.isEmpty() && r.wrong.isEmpty()
-                    ? "all-identical" : "partly-rejected", 1, Integer::sum);
+            stats.merge(check(s, replay), 1, Integer::sum);
         }
         System.out.println("fuzz " + fixture + " seed=" + seed + " iterations=" + (to - from) + " " + stats);
     }
 
+    /**
+     * Reads every object of the damaged copy as it is on disk and fails (AssertionError naming
+     * {@code replay}) on a hang, an exception other than CorruptPackException or
+     * MissingObjectException, or a wrong result that the CRC rule does not explain.
+     *
+     * @return the outcome's category, for statistics
+     */
+    static String check(PackSurgery s, String replay) throws IOException {
+        DamageOracle.Result r;
+        try {
+            r = assertTimeoutPreemptively(PER_CASE, () -> DamageOracle.readAll(s), "hang: " + replay);
+        } catch (OutOfMemoryError e) {
+            throw new AssertionError("OutOfMemoryError: " + replay, e);
+        }
+        if (r.openFailure != null && !DamageOracle.acceptable(r.openFailure)) {
+            throw new AssertionError("open failed with " + r.openFailure + ": " + replay, r.openFailure);
+        }
+        if (!r.bugs.isEmpty()) {
+            Throwable t = r.bugs.values().iterator().next();
+            throw new AssertionError("unclean failure " + t + ": " + replay + "\n" + r, t);
+        }
+        if (!r.wrong.isEmpty()) {
+            Set<ObjectId> unexplained = unexplainedWrong(s, r.wrong.keySet());
+            if (!unexplained.isEmpty()) {
+                fail("silent wrong answer for " + unexplained.size() + " objects, e.g. " + unexplained.iterator().next()
+                        + ": " + replay + "\n" + r.toString().lines().limit(8).toList());
+            }
+            return "wrong-but-crc-mismatch";
+        }
+        return r.openFailure != null ? "refused-at-open" : r.rejected.isEmpty() ? "all-identical" : "partly-rejected";
+    }
+
     // ---- mutations ----------------------------------------------------------------------------
 
-    private static String mutate(PackSurgery s, Random rnd) {
+    /** Where mutation decisions come from: a seeded Random here, the fuzzer's data under Jazzer. */
+    interface Choices {
+        int nextInt(int bound);
+
+        default boolean nextBoolean() {
+            return nextInt(2) == 1;
+        }
+
+        default void nextBytes(byte[] b) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) nextInt(256);
+            }
+        }
+
+        static Choices of(Random r) {
+            return r::nextInt;
+        }
+    }
+
+    static String mutate(PackSurgery s, Random rnd) {
+        return mutate(s, Choices.of(rnd));
+    }
+
+    static String mutate(PackSurgery s, Choices rnd) {
         boolean onPack = rnd.nextInt(10) < 7;
         byte[] b = onPack ? s.pack : s.idx;
         String file = onPack ? "pack" : "idx";
+        if (b.length < 2) {
+            return file + " too short to mutate";
+        }
         int h = s.format.length();
         int op = rnd.nextInt(8);
         String what;
@@ -186,7 +222,7 @@ class PackFuzzTest {
     }
 
     /** A position in the file; for packs, half the time in or just after an entry header. */
-    private static int position(PackSurgery s, byte[] b, boolean onPack, Random rnd) {
+    private static int position(PackSurgery s, byte[] b, boolean onPack, Choices rnd) {
         if (onPack && rnd.nextBoolean()) {
             PackSurgery.Entry e = s.entries.get(rnd.nextInt(s.entries.size()));
             return (int) Math.min(b.length - 1, e.offset() + rnd.nextInt(e.headerLength() + 4));
