@@ -41,7 +41,7 @@ class PackJazzerFuzzTest {
         int ops = data.consumeInt(1, 4);
         StringBuilder what = new StringBuilder(FIXTURES.get(fixture));
         for (int i = 0; i < ops; i++) {
-            what.append("; ").append(PackFuzzTest.mutate(s, choices));
+            what.append("; ").append(PackFuzzTest.mutate(s, choices, i == 0));
         }
         s.write();
         PackFuzzTest.check(s, what.toString());
