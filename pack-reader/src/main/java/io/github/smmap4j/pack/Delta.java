@@ -92,7 +92,7 @@ final class Delta {
         return out;
     }
 
-    private static long varint(byte[] d, int len, int[] pos, Path file, long offset) throws CorruptPackException {
+    static long varint(byte[] d, int len, int[] pos, Path file, long offset) throws CorruptPackException {
         long v = 0;
         int shift = 0;
         int c;

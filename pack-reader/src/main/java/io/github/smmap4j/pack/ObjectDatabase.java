@@ -54,6 +54,7 @@ public final class ObjectDatabase implements AutoCloseable {
     private final Map<Path, PackFile> packsByIdx = new HashMap<>();
     private final List<PackFile> retired = new ArrayList<>();
     private volatile boolean closed;
+    private List<Object> scannedStamps = List.of();
 
     private ObjectDatabase(Builder b, Path gitDir, Path objects, ObjectFormat format) throws IOException {
         this.gitDir = gitDir;
@@ -151,7 +152,7 @@ public final class ObjectDatabase implements AutoCloseable {
                     return true;
                 }
             }
-            if (attempt > 0 || !rescan()) {
+            if (attempt > 0 || !rescanIfChanged()) {
                 return false;
             }
         }
@@ -214,7 +215,7 @@ public final class ObjectDatabase implements AutoCloseable {
             throw new IllegalArgumentException("abbreviation " + name + " is shorter than 4 hex digits");
         }
         List<ObjectId> found = candidates(name);
-        if (found.isEmpty() && rescan()) {
+        if (found.isEmpty() && rescanIfChanged()) {
             found = candidates(name);
         }
         if (found.isEmpty()) {
@@ -315,54 +316,83 @@ public final class ObjectDatabase implements AutoCloseable {
     public boolean rescan() throws IOException {
         ensureOpen();
         synchronized (scanLock) {
-            Map<Path, PackFile> seen = new HashMap<>();
-            List<PackFile> order = new ArrayList<>();
-            boolean changed = false;
-            for (Path d : objectDirs) {
-                Path packDir = d.resolve("pack");
-                if (!Files.isDirectory(packDir)) {
-                    continue;
-                }
-                List<Path> idxs = new ArrayList<>();
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir, "pack-*.idx")) {
-                    ds.forEach(idxs::add);
-                }
-                idxs.sort(null);
-                for (Path idx : idxs) {
-                    String n = idx.getFileName().toString();
-                    Path pack = packDir.resolve(n.substring(0, n.length() - 4) + ".pack");
-                    if (!Files.isRegularFile(pack)) {
-                        continue; // an index without its pack (being written or deleted) is skipped, as git does
-                    }
-                    PackFile p = packsByIdx.get(idx);
-                    if (p != null && p.changedOnDisk()) {
-                        // Replaced or truncated under the same name: reopen (the old one is retired below).
-                        p = null;
-                    }
-                    if (p == null) {
-                        try {
-                            p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
-                        } catch (java.nio.file.NoSuchFileException gone) {
-                            continue; // deleted between listing and opening (gc/repack at work)
-                        }
-                        changed = true;
-                    }
-                    seen.put(idx, p);
-                    order.add(p);
-                }
+            return scan();
+        }
+    }
+
+    /** Rescans only if a pack directory changed since the last scan: a miss costs a stat, not a listing. */
+    boolean rescanIfChanged() throws IOException {
+        ensureOpen();
+        synchronized (scanLock) {
+            if (packDirStamps().equals(scannedStamps)) {
+                return false;
             }
-            for (Map.Entry<Path, PackFile> e : packsByIdx.entrySet()) {
-                if (seen.get(e.getKey()) != e.getValue()) {
-                    // Readers may still be inside it: close it when the database closes.
-                    retired.add(e.getValue());
+            return scan();
+        }
+    }
+
+    private List<Object> packDirStamps() {
+        List<Object> stamps = new ArrayList<>();
+        for (Path d : objectDirs) {
+            try {
+                stamps.add(Files.getLastModifiedTime(d.resolve("pack")));
+            } catch (IOException e) {
+                stamps.add(null); // no pack directory (yet)
+            }
+        }
+        return stamps;
+    }
+
+    /** Lists the pack directories and opens new packs; the caller holds {@code scanLock}. */
+    private boolean scan() throws IOException {
+        scannedStamps = packDirStamps();
+        Map<Path, PackFile> seen = new HashMap<>();
+        List<PackFile> order = new ArrayList<>();
+        boolean changed = false;
+        for (Path d : objectDirs) {
+            Path packDir = d.resolve("pack");
+            if (!Files.isDirectory(packDir)) {
+                continue;
+            }
+            List<Path> idxs = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir, "pack-*.idx")) {
+                ds.forEach(idxs::add);
+            }
+            idxs.sort(null);
+            for (Path idx : idxs) {
+                String n = idx.getFileName().toString();
+                Path pack = packDir.resolve(n.substring(0, n.length() - 4) + ".pack");
+                if (!Files.isRegularFile(pack)) {
+                    continue; // an index without its pack (being written or deleted) is skipped, as git does
+                }
+                PackFile p = packsByIdx.get(idx);
+                if (p != null && p.changedOnDisk()) {
+                    // Replaced or truncated under the same name: reopen (the old one is retired below).
+                    p = null;
+                }
+                if (p == null) {
+                    try {
+                        p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue; // deleted between listing and opening (gc/repack at work)
+                    }
                     changed = true;
                 }
+                seen.put(idx, p);
+                order.add(p);
             }
-            packsByIdx.clear();
-            packsByIdx.putAll(seen);
-            packs = order.toArray(new PackFile[0]);
-            return changed;
         }
+        for (Map.Entry<Path, PackFile> e : packsByIdx.entrySet()) {
+            if (seen.get(e.getKey()) != e.getValue()) {
+                // Readers may still be inside it: close it when the database closes.
+                retired.add(e.getValue());
+                changed = true;
+            }
+        }
+        packsByIdx.clear();
+        packsByIdx.putAll(seen);
+        packs = order.toArray(new PackFile[0]);
+        return changed;
     }
 
     PackFile[] packArray() {

@@ -12,6 +12,8 @@ import java.util.Arrays;
 public final class ObjectReader implements AutoCloseable {
     /** Cross-pack REF_DELTA hops allowed before a chain is called cyclic. */
     private static final int MAX_PACK_HOPS = 64;
+    /** Streams of large deltas over large bases nest at most this deep. */
+    private static final int MAX_STREAM_NESTING = 1000;
 
     private final ObjectDatabase db;
     final ReadContext ctx;
@@ -92,7 +94,7 @@ public final class ObjectReader implements AutoCloseable {
             if (l != null) {
                 return l;
             }
-            if (attempt > 0 || !db.rescan()) {
+            if (attempt > 0 || !db.rescanIfChanged()) {
                 throw new MissingObjectException(id);
             }
         }
@@ -121,8 +123,72 @@ public final class ObjectReader implements AutoCloseable {
             return new ObjectLoader(id, ObjectType.fromCode(ctx.typeCode), size,
                     () -> new PackStream(p, offset, dataOffset, size));
         }
-        byte[] data = load(p, offset, hops);
+        byte[] data = load(p, offset, hops, db.streamThreshold());
+        if (data == null) {
+            // A delta whose base or result is above the stream threshold: stream it.
+            ObjectHeader h = packedHeader(p, offset, hops);
+            return new ObjectLoader(id, h.type(), h.size(), () -> {
+                try (ObjectReader r = db.newReader()) {
+                    return r.streamAt(p, offset, 0);
+                }
+            });
+        }
         return new ObjectLoader(id, lastType, data);
+    }
+
+    /**
+     * Returns a stream over the entry at {@code offset} that holds neither it nor any base above
+     * the stream threshold: whole entries inflate as read, deltas apply to a streamed base.
+     */
+    InputStream streamAt(PackFile p, long offset, int nesting) throws IOException {
+        if (nesting > MAX_STREAM_NESTING) {
+            throw new CorruptPackException(p.packPath, offset, "delta chain of large objects is too deep to stream");
+        }
+        p.parseHeader(ctx, offset);
+        if (!isDelta(ctx.typeCode)) {
+            return new PackStream(p, offset, ctx.dataOffset, ctx.size);
+        }
+        PackFile bp = p;
+        long baseOffset = ctx.baseOffset;
+        ObjectId baseId = null;
+        if (ctx.typeCode == ObjectType.REF_DELTA) {
+            baseId = ObjectId.fromRaw(ctx.baseId, 0, p.format.length());
+            baseOffset = -1;
+            for (PackFile q : db.packArray()) {
+                int pos = q.index.findPosition(baseId);
+                if (pos >= 0) {
+                    bp = q;
+                    baseOffset = q.index.offsetAt(pos);
+                    break;
+                }
+            }
+        }
+        byte[] delta = inflateWhole(p, offset, ctx.dataOffset, ctx.size);
+        DeltaStream.BaseOpener opener;
+        long baseSize;
+        if (baseOffset < 0) {
+            ObjectLoader loose = db.openLoose(baseId);
+            if (loose == null) {
+                throw new MissingObjectException(baseId);
+            }
+            baseSize = loose.size();
+            opener = loose::openStream;
+        } else {
+            PackFile fp = bp;
+            long fo = baseOffset;
+            baseSize = packedHeader(bp, baseOffset, 0).size();
+            if (baseSize > db.streamThreshold()) {
+                opener = () -> {
+                    try (ObjectReader r = db.newReader()) {
+                        return r.streamAt(fp, fo, nesting + 1);
+                    }
+                };
+            } else {
+                byte[] small = load(bp, baseOffset, 0, Long.MAX_VALUE);
+                opener = () -> new java.io.ByteArrayInputStream(small);
+            }
+        }
+        return new DeltaStream(delta, delta.length, opener, baseSize, p.packPath, offset);
     }
 
     /** Returns the type and size of {@code id}, inflating only delta headers. */
@@ -158,7 +224,7 @@ public final class ObjectReader implements AutoCloseable {
             if (h != null) {
                 return h;
             }
-            if (attempt > 0 || !db.rescan()) {
+            if (attempt > 0 || !db.rescanIfChanged()) {
                 throw new MissingObjectException(id);
             }
         }
@@ -212,7 +278,7 @@ public final class ObjectReader implements AutoCloseable {
             if (info != null) {
                 return info;
             }
-            if (attempt > 0 || !db.rescan()) {
+            if (attempt > 0 || !db.rescanIfChanged()) {
                 throw new MissingObjectException(id);
             }
         }
@@ -288,14 +354,22 @@ public final class ObjectReader implements AutoCloseable {
         int n = (int) Math.min(ctx.size, 20);
         byte[] head = new byte[n];
         p.inflatePrefix(ctx, offset, ctx.dataOffset, head, n);
-        return Delta.resultSize(head, n, p.packPath, offset);
+        long result = Delta.resultSize(head, n, p.packPath, offset);
+        // One instruction byte yields at most 0xffffff bytes (a copy with three size bytes
+        // takes four): a larger claim is damage, not an object to stream.
+        if (result / 0xffffffL > ctx.size) {
+            throw new CorruptPackException(p.packPath, offset, "delta result size " + result
+                    + " cannot come from a delta of " + ctx.size + " bytes");
+        }
+        return result;
     }
 
     /**
      * Returns the content of the entry at {@code offset}, resolving deltas outward from the
-     * nearest cached or whole base, and sets {@link #lastType}.
+     * nearest cached or whole base, and sets {@link #lastType}. Returns null, having built
+     * nothing large, when the base or a result would exceed {@code limit}.
      */
-    byte[] load(PackFile p, long offset, int hops) throws IOException {
+    byte[] load(PackFile p, long offset, int hops, long limit) throws IOException {
         int depth = 0;
         long cur = offset;
         byte[] base;
@@ -310,6 +384,9 @@ public final class ObjectReader implements AutoCloseable {
             p.parseHeader(ctx, cur);
             if (!isDelta(ctx.typeCode)) {
                 type = ObjectType.fromCode(ctx.typeCode);
+                if (ctx.size > limit) {
+                    return null;
+                }
                 base = inflateWhole(p, cur, ctx.dataOffset, ctx.size);
                 if (depth > 0) {
                     db.cache().put(p.id, cur, type, base);
@@ -344,6 +421,9 @@ public final class ObjectReader implements AutoCloseable {
                 deltaBuf = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * deltaBuf.length))];
             }
             p.inflate(ctx, chainOffset[i], chainData[i], deltaBuf, (int) dsize);
+            if (limit != Long.MAX_VALUE && Delta.resultSize(deltaBuf, (int) dsize, p.packPath, chainOffset[i]) > limit) {
+                return null;
+            }
             base = Delta.apply(base, base.length, deltaBuf, (int) dsize, db.maxObjectSize(), p.packPath, chainOffset[i]);
             if (i > 0) {
                 db.cache().put(p.id, chainOffset[i], type, base);
@@ -365,7 +445,7 @@ public final class ObjectReader implements AutoCloseable {
         for (PackFile q : db.packArray()) {
             int pos = q.index.findPosition(baseId);
             if (pos >= 0 && q != from) {
-                data = load(q, q.index.offsetAt(pos), hops + 1);
+                data = load(q, q.index.offsetAt(pos), hops + 1, Long.MAX_VALUE);
                 break;
             }
         }

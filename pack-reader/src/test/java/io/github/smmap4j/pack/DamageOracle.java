@@ -73,7 +73,14 @@ final class DamageOracle {
                 PackSurgery.Content want = s.content.get(id);
                 try {
                     ObjectLoader l = r.open(id);
-                    byte[] got = l.bytes();
+                    byte[] got;
+                    if (l.isLarge()) { // streamed: read what the data yields, not what the header claims
+                        try (java.io.InputStream in = l.openStream()) {
+                            got = in.readAllBytes();
+                        }
+                    } else {
+                        got = l.bytes();
+                    }
                     String why = null;
                     if (l.type() != want.type()) {
                         why = "type " + l.type() + " instead of " + want.type();

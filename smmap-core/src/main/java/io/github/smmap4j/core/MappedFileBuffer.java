@@ -63,7 +63,9 @@ public final class MappedFileBuffer implements AutoCloseable {
         int done = 0;
         while (done < len && pos < cursor.fileSize()) {
             if (!cursor.includesOffset(pos)) {
-                cursor.useRegion(pos, len - done);
+                // One byte is enough: the manager maps the window around pos, and never more, so a
+                // long read slides window by window within the memory limit.
+                cursor.useRegion(pos, 1);
             }
             MemorySegment seg = cursor.segment();
             long inRegion = cursor.ofsEnd() - pos;

@@ -125,20 +125,19 @@ final class RegionManager {
                 return r;
             }
             long start;
-            long len;
+            long stop;
             if (windowSize == 0) {
                 start = 0;
-                len = file.fileSize;
+                stop = file.fileSize;
             } else {
-                start = alignDown(begin);
-                len = Math.max(windowSize, alignUp(end - start));
-                if (start + len > file.fileSize) {
-                    // Near EOF, grow the window to the left instead of mapping less.
-                    start = Math.min(start, alignDown(Math.max(0, file.fileSize - len)));
-                    len = file.fileSize - start;
-                }
+                // Windows sit on a grid of windowSize: nearby requests share one window instead of
+                // mapping overlapping near-copies that waste the memory budget.
+                long grid = begin - begin % windowSize;
+                // A request crossing a grid line gets one region from its page to the next grid line.
+                start = end - grid <= windowSize ? grid : alignDown(begin);
+                stop = Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
             }
-            r = mapLocked(file, start, len);
+            r = mapLocked(file, start, stop - start);
             pin(r);
             return r;
         }
@@ -230,6 +229,10 @@ final class RegionManager {
         }
     }
 
+    boolean isOpen() {
+        return !closed;
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("map manager is closed");
@@ -242,7 +245,7 @@ final class RegionManager {
     private void retire(MapRegionList list) {
         stale++;
         list.retired = true;
-        files.remove(list.path);
+        files.remove(list.path, list);
         for (MapRegion r : new ArrayList<>(list.regions)) {
             if (r.clients == 0) {
                 unmapLocked(r);
@@ -269,13 +272,19 @@ final class RegionManager {
                 seg = mapper.map(file.path, start, len, arena);
             } catch (IOException | OutOfMemoryError | RuntimeException second) {
                 arena.close();
-                second.addSuppressed(first);
+                if (second != first) { // a mapper may rethrow one instance; self-suppression would throw
+                    second.addSuppressed(first);
+                }
                 throw new IOException("cannot map " + file.path + " at offset " + start + " size " + len
                         + ": " + second.getMessage(), second);
             }
         }
         MapRegion r = new MapRegion(file, start, len, arena, seg);
         file.add(r);
+        if (file.retired) {
+            // A cursor raced a replacement check: track the region so close() still unmaps it.
+            retiredPinned.add(r);
+        }
         mappedBytes += len;
         openRegions++;
         maps++;

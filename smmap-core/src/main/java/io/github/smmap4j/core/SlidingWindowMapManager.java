@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Maps page-aligned windows of {@link #windowSize()} bytes (larger when a request needs it) and
- * slides them over files of any size, unmapping least-recently-used unused windows when
- * {@code maxMappedMemory} or {@code maxOpenRegions} would be exceeded.
+ * Maps windows of {@link #windowSize()} bytes and slides them over files of any size, unmapping
+ * least-recently-used unused windows when {@code maxMappedMemory} or {@code maxOpenRegions} would
+ * be exceeded.
+ *
+ * <p>Windows start at multiples of the window size (a multiple of the page size), so cursors reading
+ * nearby bytes share one window; the last window of a file ends at EOF. A request that crosses a
+ * window boundary gets one region from its first page up to the next window boundary after its end.
  */
 public final class SlidingWindowMapManager implements MapManager {
     /** Default window: 64 MiB. */

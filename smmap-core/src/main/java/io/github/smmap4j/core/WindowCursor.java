@@ -51,9 +51,9 @@ public final class WindowCursor implements AutoCloseable {
         return true;
     }
 
-    /** Returns true while the cursor points at a region. */
+    /** Returns true while the cursor points at a region; false once the cursor or its manager is closed. */
     public boolean isValid() {
-        return region != null && !closed;
+        return region != null && !closed && manager.isOpen();
     }
 
     /** Returns the file offset of the first byte of the current region. */

@@ -1,0 +1,173 @@
+package io.github.smmap4j.pack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * Applies a delta to a base read as a stream, producing the result without holding it: copy
+ * instructions read the base forward (git's deltas mostly copy in ascending order) and reopen it
+ * only when they go backwards. Holds the delta instructions, never the base or the result.
+ */
+final class DeltaStream extends InputStream {
+    /** Opens the base positioned at its first byte. */
+    @FunctionalInterface
+    interface BaseOpener {
+        InputStream open() throws IOException;
+    }
+
+    private final byte[] delta;
+    private final int deltaLen;
+    private final BaseOpener baseOpener;
+    private final long baseSize;
+    private final long resultSize;
+    private final Path file;
+    private final long offset;
+    private int ip;          // next instruction byte
+    private long produced;
+    private int insertLeft;  // literal bytes left of the current insert instruction
+    private long copyFrom;   // base position of the current copy instruction
+    private long copyLeft;   // bytes left of the current copy instruction
+    private InputStream base;
+    private long basePos;
+    private boolean closed;
+
+    DeltaStream(byte[] delta, int deltaLen, BaseOpener baseOpener, long baseSize, Path file, long offset) throws IOException {
+        this.delta = delta;
+        this.deltaLen = deltaLen;
+        this.baseOpener = baseOpener;
+        this.baseSize = baseSize;
+        this.file = file;
+        this.offset = offset;
+        int[] p = {0};
+        long src = Delta.varint(delta, deltaLen, p, file, offset);
+        if (src != baseSize) {
+            throw new CorruptPackException(file, offset, "delta base size " + src + " does not match base of " + baseSize + " bytes");
+        }
+        this.resultSize = Delta.varint(delta, deltaLen, p, file, offset);
+        this.ip = p[0];
+    }
+
+    long resultSize() {
+        return resultSize;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        if (closed) {
+            throw new IOException(file + ": stream is closed");
+        }
+        if (len == 0) {
+            return 0;
+        }
+        while (insertLeft == 0 && copyLeft == 0) {
+            if (ip >= deltaLen) {
+                if (produced != resultSize) {
+                    throw new CorruptPackException(file, offset, "delta produced " + produced + " bytes, header declared " + resultSize);
+                }
+                return -1;
+            }
+            decode();
+        }
+        int n;
+        if (insertLeft > 0) {
+            n = Math.min(len, insertLeft);
+            System.arraycopy(delta, ip, b, off, n);
+            ip += n;
+            insertLeft -= n;
+        } else {
+            n = (int) Math.min(len, copyLeft);
+            positionBase(copyFrom);
+            n = base.read(b, off, n);
+            if (n <= 0) {
+                throw new CorruptPackException(file, offset, "delta base ended early at " + basePos);
+            }
+            basePos += n;
+            copyFrom += n;
+            copyLeft -= n;
+        }
+        produced += n;
+        if (produced > resultSize) {
+            throw new CorruptPackException(file, offset, "delta writes past its declared result size " + resultSize);
+        }
+        return n;
+    }
+
+    private void decode() throws CorruptPackException {
+        int cmd = delta[ip++] & 0xff;
+        if ((cmd & 0x80) != 0) {
+            long cpOff = 0;
+            long cpSize = 0;
+            for (int bit = 0; bit < 4; bit++) {
+                if ((cmd & (1 << bit)) != 0) {
+                    cpOff |= (long) (next() & 0xff) << (8 * bit);
+                }
+            }
+            for (int bit = 0; bit < 3; bit++) {
+                if ((cmd & (0x10 << bit)) != 0) {
+                    cpSize |= (long) (next() & 0xff) << (8 * bit);
+                }
+            }
+            if (cpSize == 0) {
+                cpSize = 0x10000;
+            }
+            if (cpOff + cpSize > baseSize) {
+                throw new CorruptPackException(file, offset, "delta copies [" + cpOff + ", " + (cpOff + cpSize)
+                        + ") out of a base of " + baseSize + " bytes");
+            }
+            copyFrom = cpOff;
+            copyLeft = cpSize;
+        } else if (cmd != 0) {
+            if (cmd > deltaLen - ip) {
+                throw new CorruptPackException(file, offset, "delta instructions are truncated");
+            }
+            insertLeft = cmd;
+        } else {
+            throw new CorruptPackException(file, offset, "delta has reserved instruction 0 at byte " + (ip - 1));
+        }
+    }
+
+    private byte next() throws CorruptPackException {
+        if (ip >= deltaLen) {
+            throw new CorruptPackException(file, offset, "delta instructions are truncated");
+        }
+        return delta[ip++];
+    }
+
+    private void positionBase(long pos) throws IOException {
+        if (base == null || pos < basePos) {
+            if (base != null) {
+                base.close();
+            }
+            base = baseOpener.open();
+            basePos = 0;
+        }
+        while (basePos < pos) {
+            long k = base.skip(pos - basePos);
+            if (k <= 0) {
+                if (base.read() < 0) {
+                    throw new CorruptPackException(file, offset, "delta base ended early at " + basePos);
+                }
+                k = 1;
+            }
+            basePos += k;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            if (base != null) {
+                base.close();
+            }
+        }
+    }
+}
