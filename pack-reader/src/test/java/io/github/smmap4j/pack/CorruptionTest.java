@@ -317,6 +317,21 @@ class CorruptionTest {
     }
 
     @Test
+    void streamedDeltaOverADamagedBaseIsRejected() throws IOException {
+        // bigblob: a 3 MB base and a small delta over it; with an 8 KiB stream threshold both are
+        // streamed, and the delta copies ranges of the base without needing all of it.
+        PackSurgery s = PackSurgery.of("bigblob");
+        PackSurgery.Entry base = s.first(x -> x.size() > 1_000_000 && !x.isDelta());
+        int at = (int) (base.offset() + base.length() * 3 / 4);
+        for (int i = 0; i < 6; i++) {
+            s.pack[at + i] ^= (byte) 0x21;
+        }
+        s.fixTrailers();
+        assertTrue(s.dependents(base).size() > 1);
+        expectDamage(s, s.dependents(base));
+    }
+
+    @Test
     void corruptDeflatedDataOfADelta() throws IOException {
         PackSurgery s = PackSurgery.of("history");
         PackSurgery.Entry e = s.first(x -> x.typeCode() == ObjectType.OFS_DELTA && x.length() > 64);

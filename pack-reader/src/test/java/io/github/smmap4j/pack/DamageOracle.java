@@ -63,6 +63,7 @@ final class DamageOracle {
                     .maxMappedMemory(64 * 1024)     // and windows get evicted
                     .deltaBaseCache(256 * 1024)
                     .maxObjectSize(32L << 20)       // the configurable cap
+                    .streamThreshold(8 * 1024)      // large entries and deltas go through the streams
                     .build();
         } catch (Throwable t) {
             res.openFailure = t;

@@ -97,6 +97,9 @@ class PackFuzzTest {
                 fail("silent wrong answer for " + unexplained.size() + " objects, e.g. " + unexplained.iterator().next()
                         + ": " + replay + "\n" + r.toString().lines().limit(8).toList());
             }
+            if (Boolean.getBoolean("smmap4j.fuzz.verbose")) {
+                System.out.println("accepted by the CRC rule: " + replay + " " + r.wrong.entrySet().iterator().next());
+            }
             return "wrong-but-crc-mismatch";
         }
         return r.openFailure != null ? "refused-at-open" : r.rejected.isEmpty() ? "all-identical" : "partly-rejected";
