@@ -1,0 +1,243 @@
+package io.github.smmap4j.pack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@code cat-file}: {@code -t}, {@code -s}, {@code -e}, {@code -p} and {@code <type> <object>}
+ * for one object, or the batch modes (handed to {@link CatFileBatch}); output as git 2.39's.
+ */
+final class CatFileCommand {
+    static final String USAGE = """
+            usage: smmap4j cat-file [<repo options>] <type> <object>
+               or: smmap4j cat-file [<repo options>] (-e | -p | -t | -s) <object>
+               or: smmap4j cat-file [<repo options>] (--batch | --batch-check)[=<format>]
+                                    [--batch-all-objects] [--unordered] [--buffer] [-z]
+
+                -e                    exit with zero status if <object> exists and is valid
+                -p                    pretty-print <object> content (trees as 'ls-tree' does)
+                -t                    show object type
+                -s                    show object size
+                --batch[=<format>]    for each id on stdin: header line and content
+                --batch-check[=<format>]
+                                      for each id on stdin: header line only
+                --batch-all-objects   batch every object of the repository (id order)
+                --unordered           with --batch-all-objects: pack order, the fast path
+                --buffer              buffer output (no flush per object)
+                -z                    stdin is NUL-terminated
+                -h, --help            show this help
+
+            <object> is a full object id or a unique abbreviation (at least 4 hex digits).
+            <format> atoms: %(objectname) %(objecttype) %(objectsize) %(objectsize:disk)
+                            %(deltabase) %(rest)
+
+            """ + RepoOptions.HELP;
+
+    private CatFileCommand() {
+    }
+
+    static int run(List<String> argv, Cli cli) throws IOException {
+        Args a = new Args(argv, USAGE);
+        try (RepoOptions repo = new RepoOptions(cli.cwd())) {
+            char mode = 0;
+            String batch = null;
+            String batchFormat = null;
+            boolean allObjects = false;
+            boolean unordered = false;
+            int buffer = -1;
+            boolean nul = false;
+            List<String> positional = new java.util.ArrayList<>();
+            while (a.next()) {
+                if (a.is("-h", "--help")) {
+                    return Main.help(cli, USAGE);
+                } else if (a.is("-t", "-s", "-e", "-p")) {
+                    char m = a.current().charAt(1);
+                    if (mode != 0 && mode != m) {
+                        throw a.usageError("error: -" + m + " is incompatible with -" + mode);
+                    }
+                    mode = m;
+                } else if (a.isOption() && (a.current().equals("--batch") || a.current().startsWith("--batch=")
+                        || a.current().equals("--batch-check") || a.current().startsWith("--batch-check="))) {
+                    if (batch != null) {
+                        throw a.usageError("error: only one batch option may be specified");
+                    }
+                    String c = a.current();
+                    int eq = c.indexOf('=');
+                    batch = eq < 0 ? c.substring(2) : c.substring(2, eq);
+                    batchFormat = eq < 0 ? null : c.substring(eq + 1);
+                } else if (a.is("--batch-all-objects")) {
+                    allObjects = true;
+                } else if (a.is("--unordered")) {
+                    unordered = true;
+                } else if (a.is("--buffer")) {
+                    buffer = 1;
+                } else if (a.is("--no-buffer")) {
+                    buffer = 0;
+                } else if (a.is("-z")) {
+                    nul = true;
+                } else if (repo.accept(a)) {
+                    // shared option
+                } else if (a.isOption()) {
+                    throw a.unknown();
+                } else {
+                    positional.add(a.current());
+                }
+            }
+            if (batch == null) {
+                if (allObjects) {
+                    throw a.usageError("'--batch-all-objects' requires a batch mode");
+                } else if (buffer >= 0) {
+                    throw a.usageError("'--buffer' requires a batch mode");
+                } else if (nul) {
+                    throw a.usageError("'-z' requires a batch mode");
+                }
+            } else {
+                if (mode != 0) {
+                    throw a.usageError("'-" + mode + "' is incompatible with batch mode");
+                }
+                if (!positional.isEmpty()) {
+                    throw a.usageError("batch modes take no arguments");
+                }
+                boolean buffered = buffer < 0 ? allObjects : buffer == 1;
+                BatchFormat fmt = new BatchFormat(batchFormat);
+                return new CatFileBatch(repo.open(), cli, fmt, batch.equals("batch"), buffered, nul)
+                        .run(allObjects, unordered);
+            }
+            if (mode != 0) {
+                if (positional.isEmpty()) {
+                    throw a.usageError("<object> required with '-" + mode + "'");
+                }
+                if (positional.size() > 1) {
+                    throw a.usageError("too many arguments");
+                }
+                return single(repo.open(), cli, mode, null, positional.getFirst());
+            }
+            if (positional.isEmpty()) {
+                throw CliException.usage(null, USAGE);
+            }
+            if (positional.size() != 2) {
+                throw a.usageError("only two arguments allowed in <type> <object> mode, not " + positional.size());
+            }
+            return single(repo.open(), cli, (char) 0, positional.get(0), positional.get(1));
+        }
+    }
+
+    /** Resolves an object name as git's get_oid does (see {@link Revision}); dies like git on failure. */
+    static ObjectId resolveOrDie(ObjectDatabase db, String name, Cli cli) throws IOException {
+        Revision.Result r = new Revision(db).resolve(name);
+        if (r.status() == Revision.Status.AMBIGUOUS) {
+            cli.err().println("error: short object ID " + name + " is ambiguous");
+        }
+        if (r.status() != Revision.Status.FOUND) {
+            throw CliException.fatal("Not a valid object name " + name);
+        }
+        return r.id();
+    }
+
+    private static int single(ObjectDatabase db, Cli cli, char mode, String expType, String name) throws IOException {
+        ObjectId id = resolveOrDie(db, name, cli);
+        OutputStream out = cli.out();
+        if (id.equals(emptyTree(db.format()))) {
+            switch (mode) {
+                case 'e', 'p' -> {
+                    return 0;
+                }
+                case 't' -> out.write("tree\n".getBytes(StandardCharsets.US_ASCII));
+                case 's' -> out.write("0\n".getBytes(StandardCharsets.US_ASCII));
+                default -> {
+                    if (!"tree".equals(expType)) {
+                        throw CliException.fatal("git cat-file " + name + ": bad file");
+                    }
+                }
+            }
+            return 0;
+        }
+        switch (mode) {
+            case 'e' -> {
+                return db.has(id) ? 0 : 1;
+            }
+            case 't', 's' -> {
+                ObjectHeader h;
+                try {
+                    h = db.header(id);
+                } catch (MissingObjectException e) {
+                    throw CliException.fatal("git cat-file: could not get object info");
+                }
+                String s = mode == 't' ? h.type().typeName() : Long.toString(h.size());
+                out.write((s + "\n").getBytes(StandardCharsets.US_ASCII));
+                return 0;
+            }
+            case 'p' -> {
+                ObjectLoader o;
+                try {
+                    o = db.open(id);
+                } catch (MissingObjectException e) {
+                    throw CliException.fatal("Not a valid object name " + name);
+                }
+                if (o.type() == ObjectType.TREE) {
+                    TreePrinter.print(o.bytes(), db.format(), out);
+                } else {
+                    copy(o, out);
+                }
+                return 0;
+            }
+            default -> {
+                return typed(db, cli, expType, name, id);
+            }
+        }
+    }
+
+    /** {@code cat-file <type> <object>}: the object, or what it peels to (tag → object, commit → tree). */
+    private static int typed(ObjectDatabase db, Cli cli, String expType, String name, ObjectId id) throws IOException {
+        ObjectType want = ObjectType.fromName(expType);
+        if (want == null) {
+            throw CliException.fatal("invalid object type \"" + expType + "\"");
+        }
+        ObjectLoader o;
+        try {
+            o = db.open(id);
+            for (int hops = 0; o.type() != want && hops < 64; hops++) {
+                byte[] b = o.bytes();
+                if (o.type() == ObjectType.TAG && b.length > 7 + db.format().hexLength()
+                        && new String(b, 0, 7, StandardCharsets.US_ASCII).equals("object ")) {
+                    o = db.open(ObjectId.fromHex(new String(b, 7, db.format().hexLength(), StandardCharsets.US_ASCII)));
+                } else if (o.type() == ObjectType.COMMIT && want == ObjectType.TREE && b.length > 5 + db.format().hexLength()
+                        && new String(b, 0, 5, StandardCharsets.US_ASCII).equals("tree ")) {
+                    o = db.open(ObjectId.fromHex(new String(b, 5, db.format().hexLength(), StandardCharsets.US_ASCII)));
+                } else {
+                    throw CliException.fatal("git cat-file " + name + ": bad file");
+                }
+            }
+        } catch (MissingObjectException e) {
+            throw CliException.fatal("git cat-file " + name + ": bad file");
+        }
+        if (o.type() != want) {
+            throw CliException.fatal("git cat-file " + name + ": bad file");
+        }
+        copy(o, cli.out());
+        return 0;
+    }
+
+    /**
+     * The empty tree's id: git knows this object without reading it (a "cached object"), so it
+     * exists in every repository and reports a disk size of 0.
+     */
+    static ObjectId emptyTree(ObjectFormat f) {
+        return ObjectId.fromHex(f == ObjectFormat.SHA1 ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+                : "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321");
+    }
+
+    /** Writes an object's content, streaming large ones. */
+    static void copy(ObjectLoader o, OutputStream out) throws IOException {
+        if (o.isLarge()) {
+            try (InputStream in = o.openStream()) {
+                in.transferTo(out);
+            }
+        } else {
+            out.write(o.bytes());
+        }
+    }
+}
