@@ -31,6 +31,7 @@ final class DeltaStream extends InputStream {
     private InputStream base;
     private long basePos;
     private boolean closed;
+    private boolean baseDrained;
 
     DeltaStream(byte[] delta, int deltaLen, BaseOpener baseOpener, long baseSize, Path file, long offset) throws IOException {
         this.delta = delta;
@@ -72,6 +73,7 @@ final class DeltaStream extends InputStream {
                 if (produced != resultSize) {
                     throw new CorruptPackException(file, offset, "delta produced " + produced + " bytes, header declared " + resultSize);
                 }
+                drainBase();
                 return -1;
             }
             decode();
@@ -139,6 +141,26 @@ final class DeltaStream extends InputStream {
             throw new CorruptPackException(file, offset, "delta instructions are truncated");
         }
         return delta[ip++];
+    }
+
+    /**
+     * Reads the base to its end once, as loading it whole would: only then does its stream check
+     * the zlib checksum and its declared size, so damaged base data cannot pass as the copied
+     * ranges. Costs inflating the part of the base after the last copy.
+     */
+    private void drainBase() throws IOException {
+        if (baseDrained) {
+            return;
+        }
+        baseDrained = true;
+        positionBase(basePos);
+        byte[] buf = new byte[8192];
+        for (int n; (n = base.read(buf, 0, buf.length)) >= 0; ) {
+            basePos += n;
+        }
+        if (basePos != baseSize) {
+            throw new CorruptPackException(file, offset, "delta base has " + basePos + " bytes, expected " + baseSize);
+        }
     }
 
     private void positionBase(long pos) throws IOException {

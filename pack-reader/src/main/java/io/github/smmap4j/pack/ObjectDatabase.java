@@ -137,7 +137,13 @@ public final class ObjectDatabase implements AutoCloseable {
     public boolean has(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
             for (PackFile p : packArray()) {
-                if (p.index.contains(id)) {
+                boolean found;
+                try {
+                    found = p.index.contains(id);
+                } catch (InternalError e) {
+                    throw ObjectReader.faulted(this, e); // idx truncated while mapped
+                }
+                if (found) {
                     return true;
                 }
             }
@@ -360,8 +366,16 @@ public final class ObjectDatabase implements AutoCloseable {
                     continue; // an index without its pack (being written or deleted) is skipped, as git does
                 }
                 PackFile p = packsByIdx.get(idx);
+                if (p != null && p.changedOnDisk()) {
+                    // Replaced or truncated under the same name: reopen (the old one is retired below).
+                    p = null;
+                }
                 if (p == null) {
-                    p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
+                    try {
+                        p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue; // deleted between listing and opening (gc/repack at work)
+                    }
                     changed = true;
                 }
                 seen.put(idx, p);
@@ -369,7 +383,7 @@ public final class ObjectDatabase implements AutoCloseable {
             }
         }
         for (Map.Entry<Path, PackFile> e : packsByIdx.entrySet()) {
-            if (!seen.containsKey(e.getKey())) {
+            if (seen.get(e.getKey()) != e.getValue()) {
                 // Readers may still be inside it: close it when the database closes.
                 retired.add(e.getValue());
                 changed = true;

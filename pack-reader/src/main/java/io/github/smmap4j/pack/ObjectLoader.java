@@ -12,6 +12,9 @@ public final class ObjectLoader {
         InputStream open() throws IOException;
     }
 
+    /** Up to this size, {@link #bytes()} allocates the declared size at once; above, it grows as it reads. */
+    private static final long TRUSTED_ALLOCATION = 64L << 20;
+
     private final ObjectId id;
     private final ObjectType type;
     private final long size;
@@ -65,14 +68,22 @@ public final class ObjectLoader {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IOException("object " + id.name() + " of " + size + " bytes is too large for an array; use openStream()");
         }
-        byte[] out = new byte[(int) size];
         try (InputStream in = opener.open()) {
-            int n = in.readNBytes(out, 0, out.length);
-            if (n != out.length) {
-                throw new IOException("object " + id.name() + " ended after " + n + " of " + size + " bytes");
+            if (size <= TRUSTED_ALLOCATION) {
+                byte[] out = new byte[(int) size];
+                int n = in.readNBytes(out, 0, out.length);
+                if (n != out.length) {
+                    throw new IOException("object " + id.name() + " ended after " + n + " of " + size + " bytes");
+                }
+                return out;
             }
+            // A declared size may be a lie: let the array grow with what the data really yields.
+            byte[] out = in.readNBytes((int) size);
+            if (out.length != size) {
+                throw new IOException("object " + id.name() + " ended after " + out.length + " of " + size + " bytes");
+            }
+            return out;
         }
-        return out;
     }
 
     /** Opens a stream over the content; for large objects it reads from the pack as it goes. */

@@ -48,16 +48,48 @@ public final class ObjectReader implements AutoCloseable {
      * @throws CorruptPackException if the data is damaged
      */
     public ObjectLoader open(ObjectId id) throws IOException {
-        return open(id, 0);
+        try {
+            return open(id, 0);
+        } catch (InternalError e) {
+            throw faulted(db, e);
+        }
+    }
+
+    /**
+     * A read of a mapping whose file shrank underneath faults (SIGBUS); for Java-side reads the
+     * JVM reports it as an InternalError. Pack data reads convert it where they happen; index
+     * lookups (whole idx mapped at open) surface here. Reported as corruption of the file that
+     * changed; an InternalError with no changed file is rethrown.
+     */
+    static CorruptPackException faulted(ObjectDatabase db, InternalError e) {
+        for (PackFile p : db.packArray()) {
+            if (p.changedOnDisk()) {
+                return new CorruptPackException(p.index.path(), -1,
+                        "index or pack file was truncated or replaced while mapped", e);
+            }
+        }
+        throw e;
     }
 
     private ObjectLoader open(ObjectId id, int hops) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            boolean retry = false;
             for (PackFile p : db.packArray()) {
                 int pos = p.index.findPosition(id);
                 if (pos >= 0) {
-                    return openPacked(p, p.index.offsetAt(pos), id, hops);
+                    try {
+                        return openPacked(p, p.index.offsetAt(pos), id, hops);
+                    } catch (IOException e) {
+                        if (!retryAfter(p, e, attempt)) {
+                            throw e;
+                        }
+                        retry = true;
+                        break;
+                    }
                 }
+            }
+            if (retry) {
+                continue;
             }
             ObjectLoader l = db.openLoose(id);
             if (l != null) {
@@ -67,6 +99,21 @@ public final class ObjectReader implements AutoCloseable {
                 throw new MissingObjectException(id);
             }
         }
+    }
+
+    /**
+     * After a read of {@code p} failed: if the pack or its index changed on disk since it was
+     * opened (deleted by gc/repack, replaced, truncated), forgets its cursor, rescans
+     * {@code objects/pack} and returns true so that the caller looks the object up again.
+     * A rescan that reopens a damaged pack throws its CorruptPackException.
+     */
+    private boolean retryAfter(PackFile p, IOException e, int attempt) throws IOException {
+        if (attempt > 0 || e instanceof MissingObjectException || !p.changedOnDisk()) {
+            return false;
+        }
+        ctx.forget(p);
+        db.rescan();
+        return true;
     }
 
     private ObjectLoader openPacked(PackFile p, long offset, ObjectId id, int hops) throws IOException {
@@ -147,12 +194,32 @@ public final class ObjectReader implements AutoCloseable {
 
     /** Returns the type and size of {@code id}, inflating only delta headers. */
     public ObjectHeader header(ObjectId id) throws IOException {
+        try {
+            return header0(id);
+        } catch (InternalError e) {
+            throw faulted(db, e);
+        }
+    }
+
+    private ObjectHeader header0(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            boolean retry = false;
             for (PackFile p : db.packArray()) {
                 int pos = p.index.findPosition(id);
                 if (pos >= 0) {
-                    return packedHeader(p, p.index.offsetAt(pos), 0);
+                    try {
+                        return packedHeader(p, p.index.offsetAt(pos), 0);
+                    } catch (IOException e) {
+                        if (!retryAfter(p, e, attempt)) {
+                            throw e;
+                        }
+                        retry = true;
+                        break;
+                    }
                 }
+            }
+            if (retry) {
+                continue;
             }
             ObjectHeader h = db.looseHeader(id);
             if (h != null) {
@@ -166,10 +233,20 @@ public final class ObjectReader implements AutoCloseable {
 
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
+        try {
+            return info0(id);
+        } catch (InternalError e) {
+            throw faulted(db, e);
+        }
+    }
+
+    private ObjectInfo info0(ObjectId id) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            boolean retry = false;
             for (PackFile p : db.packArray()) {
                 int pos = p.index.findPosition(id);
                 if (pos >= 0) {
+                  try {
                     long offset = p.index.offsetAt(pos);
                     ObjectHeader h = packedHeader(p, offset, 0);
                     ReverseIndex rev = p.reverseIndex();
@@ -186,7 +263,17 @@ public final class ObjectReader implements AutoCloseable {
                         base = p.index.idAt(rev.positionAt(r));
                     }
                     return new ObjectInfo(id, h.type(), h.size(), disk, base);
+                  } catch (IOException e) {
+                    if (!retryAfter(p, e, attempt)) {
+                        throw e;
+                    }
+                    retry = true;
+                    break;
+                  }
                 }
+            }
+            if (retry) {
+                continue;
             }
             ObjectInfo info = db.looseInfo(id);
             if (info != null) {
@@ -347,7 +434,14 @@ public final class ObjectReader implements AutoCloseable {
     private long deltaResultSize(PackFile p, long offset) throws IOException {
         int n = (int) Math.min(ctx.size, 20);
         p.inflatePrefix(ctx, offset, ctx.dataOffset, deltaHead, n);
-        return Delta.resultSize(deltaHead, n, p.packPath, offset);
+        long result = Delta.resultSize(deltaHead, n, p.packPath, offset);
+        // One instruction byte yields at most 0xffffff bytes (a copy with three size bytes
+        // takes four): a larger claim is damage, not an object to stream.
+        if (result / 0xffffffL > ctx.size) {
+            throw new CorruptPackException(p.packPath, offset, "delta result size " + result
+                    + " cannot come from a delta of " + ctx.size + " bytes");
+        }
+        return result;
     }
 
     /**
@@ -402,8 +496,9 @@ public final class ObjectReader implements AutoCloseable {
         int baseLen = base.length;
         for (int i = depth - 1; i >= 0; i--) {
             long dsize = chainSize[i];
-            if (dsize > Integer.MAX_VALUE - 16) {
-                throw new CorruptPackException(p.packPath, chainOffset[i], "delta of " + dsize + " bytes is too large");
+            if (dsize > db.maxObjectSize()) { // never allocate what a header claims beyond the configured cap
+                throw new CorruptPackException(p.packPath, chainOffset[i], "delta of " + dsize
+                        + " bytes exceeds the limit of " + db.maxObjectSize());
             }
             if (deltaBuf.length < dsize) {
                 deltaBuf = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * deltaBuf.length))];

@@ -5,8 +5,11 @@ import io.github.smmap4j.core.WindowCursor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -32,6 +35,9 @@ public final class PackFile implements AutoCloseable {
     final int version;
     private final MapManager manager;
     private volatile ReverseIndex reverse;
+    /** Identity of the pack and idx files seen at open, to notice gc/repack replacing them. */
+    private BasicFileAttributes packSeen;
+    private BasicFileAttributes idxSeen;
 
     private PackFile(int id, Path packPath, PackIndex index, MapManager manager, long packSize, int version) {
         this.id = id;
@@ -80,10 +86,34 @@ public final class PackFile implements AutoCloseable {
                 throw new CorruptPackException(c.path(), size - h, "pack checksum does not match its index "
                         + idxPath.getFileName());
             }
-            return new PackFile(id, c.path(), idx, manager, size, version);
+            PackFile p = new PackFile(id, c.path(), idx, manager, size, version);
+            p.packSeen = Files.readAttributes(c.path(), BasicFileAttributes.class);
+            p.idxSeen = Files.readAttributes(idx.path(), BasicFileAttributes.class);
+            if (p.packSeen.size() != size) {
+                throw new CorruptPackException(c.path(), size, "pack file changed size while being opened");
+            }
+            return p;
         } catch (IOException | RuntimeException e) {
             idx.close();
             throw e;
+        }
+    }
+
+    /**
+     * Returns true if the pack or its index is gone or is no longer the file this object opened
+     * (size, file key or modification time differ): a gc, repack or truncation happened.
+     */
+    boolean changedOnDisk() {
+        return !same(packPath, packSeen) || !same(index.path(), idxSeen);
+    }
+
+    private static boolean same(Path p, BasicFileAttributes seen) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.size() == seen.size() && Objects.equals(a.fileKey(), seen.fileKey())
+                    && a.lastModifiedTime().equals(seen.lastModifiedTime());
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -113,7 +143,15 @@ public final class PackFile implements AutoCloseable {
     }
 
     WindowCursor newCursor() throws IOException {
-        return manager.cursor(packPath);
+        WindowCursor c = manager.cursor(packPath);
+        if (c.fileSize() != packSize) {
+            // Truncated or rewritten since open: offsets from the index no longer fit this file.
+            long now = c.fileSize();
+            c.close();
+            throw new CorruptPackException(packPath, Math.min(now, packSize), "pack file changed size since it was opened ("
+                    + packSize + " -> " + now + " bytes)");
+        }
+        return c;
     }
 
     /**

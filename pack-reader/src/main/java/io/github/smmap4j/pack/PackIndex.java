@@ -79,6 +79,7 @@ public abstract sealed class PackIndex implements AutoCloseable permits PackInde
             } else {
                 result = new PackIndexV1(c.path(), format, c);
             }
+            result.checkIdsSorted();
             return result;
         } catch (IOException | RuntimeException e) {
             c.close();
@@ -211,6 +212,27 @@ public abstract sealed class PackIndex implements AutoCloseable permits PackInde
             if (compareIds(n - 1, n) >= 0) {
                 throw new CorruptPackException(path, idPos(n), "object ids are not sorted at entry " + n);
             }
+        }
+    }
+
+    /**
+     * Checks at open that the ids are strictly increasing: one pass over 8-byte prefixes, O(n).
+     * Without it, bytes inserted into or deleted from the id table shift the CRC and offset
+     * tables as a whole, and ids before the damage would silently name other objects' entries
+     * (whose CRCs still match), a wrong answer that neither a CRC check nor git would notice.
+     */
+    final void checkIdsSorted() throws CorruptPackException {
+        if (count == 0) {
+            return;
+        }
+        long prev = seg.get(LONG_BE, idPos(0));
+        for (int n = 1; n < count; n++) {
+            long cur = seg.get(LONG_BE, idPos(n));
+            int c = Long.compareUnsigned(prev, cur);
+            if (c > 0 || (c == 0 && compareIds(n - 1, n) >= 0)) {
+                throw new CorruptPackException(path, idPos(n), "object ids are not sorted at entry " + n);
+            }
+            prev = cur;
         }
     }
 

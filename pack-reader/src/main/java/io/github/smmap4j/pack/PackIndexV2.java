@@ -27,6 +27,24 @@ public final class PackIndexV2 extends PackIndex {
                     "index v2 size " + seg.byteSize() + " does not fit " + count + " objects");
         }
         largeCount = rest / 8;
+        // git, JGit and libgit2 write one 64-bit entry per offset that needs it, numbered in id
+        // order. Anything else means the tables were shifted (bytes inserted or deleted), which
+        // would pair ids with other objects' CRCs and offsets: a silent wrong answer.
+        long large = 0;
+        for (int i = 0; i < count; i++) {
+            int o = seg.get(INT_BE, off32Start + 4L * i);
+            if (o < 0) {
+                if ((o & 0x7fffffffL) != large) {
+                    throw new CorruptPackException(path, off32Start + 4L * i, "64-bit offset index "
+                            + (o & 0x7fffffffL) + " out of sequence (expected " + large + ")");
+                }
+                large++;
+            }
+        }
+        if (large != largeCount) {
+            throw new CorruptPackException(path, off64Start, "index v2 has " + largeCount
+                    + " 64-bit offsets but " + large + " entries refer to that table");
+        }
     }
 
     @Override

@@ -107,6 +107,8 @@ final class PackStream extends InputStream {
             }
         } catch (DataFormatException e) {
             throw new CorruptPackException(pack.packPath, entry, "bad zlib data: " + e.getMessage(), e);
+        } catch (InternalError e) {
+            throw pack.truncatedUnderneath(entry, e);
         }
     }
 

@@ -313,14 +313,19 @@ final class RegionManager {
 
     /** Evicts least recently used idle regions until a mapping of {@code len} fits the limits. */
     private void makeRoom(long len) {
+        evictWhileOver(len, 1);
+        if (mappedBytes + len > maxMappedMemory || openRegions + 1 > maxOpenRegions) {
+            overruns++; // everything is in use: map anyway rather than fail or block a reader
+        }
+    }
+
+    /** Unmaps least recently used idle regions while {@code extraBytes} more bytes in {@code extraRegions} more regions would break a limit. */
+    private void evictWhileOver(long extraBytes, int extraRegions) {
         Iterator<MapRegion> it = idle.iterator();
-        while ((mappedBytes + len > maxMappedMemory || openRegions + 1 > maxOpenRegions) && it.hasNext()) {
+        while ((mappedBytes + extraBytes > maxMappedMemory || openRegions + extraRegions > maxOpenRegions) && it.hasNext()) {
             MapRegion victim = it.next();
             it.remove();
             unmapRegion(victim);
-        }
-        if (mappedBytes + len > maxMappedMemory || openRegions + 1 > maxOpenRegions) {
-            overruns++; // everything is in use: map anyway rather than fail or block a reader
         }
     }
 
@@ -349,6 +354,8 @@ final class RegionManager {
                 unmapRegion(r);
             } else {
                 idle.add(r); // most recently used goes last
+                // A region mapped during an overrun is given back as soon as it is unused.
+                evictWhileOver(0, 0);
             }
         }
     }

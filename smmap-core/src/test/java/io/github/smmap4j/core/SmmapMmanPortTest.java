@@ -100,8 +100,9 @@ class SmmapMmanPortTest {
         try (StaticWindowMapManager man = StaticWindowMapManager.builder()
                 .maxMappedMemory(size / 3).maxOpenRegions(15).build()) {
             memmanOperation(man, 0);
-            // the whole file exceeds maxMappedMemory, so the single map was a (reported) overrun
-            assertEquals(1, man.stats().limitOverruns());
+            // the whole file exceeds maxMappedMemory: both maps (before and after the region was
+            // released and returned) were reported overruns
+            assertEquals(2, man.stats().limitOverruns());
         }
     }
 
@@ -156,10 +157,11 @@ class SmmapMmanPortTest {
             assertEquals(fsize, c.ofsEnd(), "cannot be larger than the file");
             assertSameBytes(c, base, fsize);
 
-            // unusing a region makes the cursor invalid but keeps the region cached
+            // unusing a region makes the cursor invalid but keeps the region cached, unless it
+            // exceeds the limits (the static whole-file map of a file over maxMappedMemory)
             c.unuseRegion();
             assertFalse(c.isValid());
-            assertEquals(window == 0 ? 1 : 2, man.stats().openRegions());
+            assertEquals(window == 0 ? 0 : 2, man.stats().openRegions());
 
             // random access: forces unmapping, limits hold throughout
             Random rnd = new Random(1);
@@ -186,9 +188,14 @@ class SmmapMmanPortTest {
             assertFalse(c.useRegion(fsize, size));
             assertFalse(c.isValid());
 
-            // collection frees everything
-            assertTrue(man.stats().openRegions() > 0);
-            assertTrue(man.collect() > 0);
+            // collection frees everything; a static map over the limit was already returned when
+            // the cursor let go of it
+            if (window != 0) {
+                assertTrue(man.stats().openRegions() > 0);
+                assertTrue(man.collect() > 0);
+            } else {
+                assertEquals(0, man.collect());
+            }
             assertEquals(0, man.stats().openRegions());
             assertEquals(0, man.stats().mappedBytes());
         }
