@@ -48,11 +48,7 @@ public final class ObjectReader implements AutoCloseable {
      * @throws CorruptPackException if the data is damaged
      */
     public ObjectLoader open(ObjectId id) throws IOException {
-        try {
-            return open(id, 0);
-        } catch (InternalError e) {
-            throw faulted(db, e);
-        }
+        return lookup(id, (p, offset) -> openPacked(p, offset, id), db::openLoose);
     }
 
     /**
@@ -71,33 +67,54 @@ public final class ObjectReader implements AutoCloseable {
         throw e;
     }
 
-    private ObjectLoader open(ObjectId id, int hops) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            boolean retry = false;
-            for (PackFile p : db.packArray()) {
-                int pos = p.index.findPosition(id);
-                if (pos >= 0) {
-                    try {
-                        return openPacked(p, p.index.offsetAt(pos), id, hops);
-                    } catch (IOException e) {
-                        if (!retryAfter(p, e, attempt)) {
-                            throw e;
+    /** Reads {@code id} from the pack that holds it at {@code offset}. */
+    @FunctionalInterface
+    private interface PackedRead<T> {
+        T read(PackFile p, long offset) throws IOException;
+    }
+
+    /** Reads {@code id} as a loose object, or returns null if there is none. */
+    @FunctionalInterface
+    private interface LooseRead<T> {
+        T read(ObjectId id) throws IOException;
+    }
+
+    /**
+     * Finds {@code id} in the packs, then among loose objects, and reads it with {@code packed} or
+     * {@code loose}. Looks once more after a rescan when the id is nowhere (a new pack may have
+     * appeared) or when its pack changed on disk (gc, repack, truncation).
+     */
+    private <T> T lookup(ObjectId id, PackedRead<T> packed, LooseRead<T> loose) throws IOException {
+        try {
+            for (int attempt = 0; ; attempt++) {
+                boolean retry = false;
+                for (PackFile p : db.packArray()) {
+                    int pos = p.index.findPosition(id);
+                    if (pos >= 0) {
+                        try {
+                            return packed.read(p, p.index.offsetAt(pos));
+                        } catch (IOException e) {
+                            if (!retryAfter(p, e, attempt)) {
+                                throw e;
+                            }
+                            retry = true;
+                            break;
                         }
-                        retry = true;
-                        break;
                     }
                 }
+                if (retry) {
+                    continue;
+                }
+                T l = loose.read(id);
+                if (l != null) {
+                    return l;
+                }
+                if (attempt > 0 || !db.rescanIfChanged()) {
+                    throw new MissingObjectException(id);
+                }
             }
-            if (retry) {
-                continue;
-            }
-            ObjectLoader l = db.openLoose(id);
-            if (l != null) {
-                return l;
-            }
-            if (attempt > 0 || !db.rescanIfChanged()) {
-                throw new MissingObjectException(id);
-            }
+        } catch (InternalError e) {
+            throw faulted(db, e);
         }
     }
 
@@ -116,7 +133,7 @@ public final class ObjectReader implements AutoCloseable {
         return true;
     }
 
-    private ObjectLoader openPacked(PackFile p, long offset, ObjectId id, int hops) throws IOException {
+    private ObjectLoader openPacked(PackFile p, long offset, ObjectId id) throws IOException {
         p.parseHeader(ctx, offset);
         if (!isDelta(ctx.typeCode) && ctx.size > db.streamThreshold()) {
             long dataOffset = ctx.dataOffset;
@@ -124,10 +141,10 @@ public final class ObjectReader implements AutoCloseable {
             return new ObjectLoader(id, ObjectType.fromCode(ctx.typeCode), size,
                     () -> new PackStream(p, offset, dataOffset, size));
         }
-        byte[] data = load(p, offset, hops, db.streamThreshold());
+        byte[] data = load(p, offset, 0, db.streamThreshold());
         if (data == null) {
             // A delta whose base or result is above the stream threshold: stream it.
-            ObjectHeader h = packedHeader(p, offset, hops);
+            ObjectHeader h = packedHeader(p, offset, 0);
             return new ObjectLoader(id, h.type(), h.size(), () -> {
                 try (ObjectReader r = db.newReader()) {
                     return r.streamAt(p, offset, 0);
@@ -194,95 +211,30 @@ public final class ObjectReader implements AutoCloseable {
 
     /** Returns the type and size of {@code id}, inflating only delta headers. */
     public ObjectHeader header(ObjectId id) throws IOException {
-        try {
-            return header0(id);
-        } catch (InternalError e) {
-            throw faulted(db, e);
-        }
-    }
-
-    private ObjectHeader header0(ObjectId id) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            boolean retry = false;
-            for (PackFile p : db.packArray()) {
-                int pos = p.index.findPosition(id);
-                if (pos >= 0) {
-                    try {
-                        return packedHeader(p, p.index.offsetAt(pos), 0);
-                    } catch (IOException e) {
-                        if (!retryAfter(p, e, attempt)) {
-                            throw e;
-                        }
-                        retry = true;
-                        break;
-                    }
-                }
-            }
-            if (retry) {
-                continue;
-            }
-            ObjectHeader h = db.looseHeader(id);
-            if (h != null) {
-                return h;
-            }
-            if (attempt > 0 || !db.rescanIfChanged()) {
-                throw new MissingObjectException(id);
-            }
-        }
+        return lookup(id, (p, offset) -> packedHeader(p, offset, 0), db::looseHeader);
     }
 
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
-        try {
-            return info0(id);
-        } catch (InternalError e) {
-            throw faulted(db, e);
-        }
+        return lookup(id, (p, offset) -> packedInfo(p, offset, id), db::looseInfo);
     }
 
-    private ObjectInfo info0(ObjectId id) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            boolean retry = false;
-            for (PackFile p : db.packArray()) {
-                int pos = p.index.findPosition(id);
-                if (pos >= 0) {
-                  try {
-                    long offset = p.index.offsetAt(pos);
-                    ObjectHeader h = packedHeader(p, offset, 0);
-                    ReverseIndex rev = p.reverseIndex();
-                    long disk = rev.packedLength(rev.rankOf(offset));
-                    p.parseHeader(ctx, offset);
-                    ObjectId base = db.format().zeroId();
-                    if (ctx.typeCode == ObjectType.REF_DELTA) {
-                        base = ObjectId.fromRaw(ctx.baseId, 0, db.format().length());
-                    } else if (ctx.typeCode == ObjectType.OFS_DELTA) {
-                        int r = rev.rankOf(ctx.baseOffset);
-                        if (r < 0) {
-                            throw new CorruptPackException(p.packPath, offset, "delta base offset " + ctx.baseOffset + " is not an entry");
-                        }
-                        base = p.index.idAt(rev.positionAt(r));
-                    }
-                    return new ObjectInfo(id, h.type(), h.size(), disk, base);
-                  } catch (IOException e) {
-                    if (!retryAfter(p, e, attempt)) {
-                        throw e;
-                    }
-                    retry = true;
-                    break;
-                  }
-                }
+    private ObjectInfo packedInfo(PackFile p, long offset, ObjectId id) throws IOException {
+        ObjectHeader h = packedHeader(p, offset, 0);
+        ReverseIndex rev = p.reverseIndex();
+        long disk = rev.packedLength(rev.rankOf(offset));
+        p.parseHeader(ctx, offset);
+        ObjectId base = db.format().zeroId();
+        if (ctx.typeCode == ObjectType.REF_DELTA) {
+            base = ObjectId.fromRaw(ctx.baseId, 0, db.format().length());
+        } else if (ctx.typeCode == ObjectType.OFS_DELTA) {
+            int r = rev.rankOf(ctx.baseOffset);
+            if (r < 0) {
+                throw new CorruptPackException(p.packPath, offset, "delta base offset " + ctx.baseOffset + " is not an entry");
             }
-            if (retry) {
-                continue;
-            }
-            ObjectInfo info = db.looseInfo(id);
-            if (info != null) {
-                return info;
-            }
-            if (attempt > 0 || !db.rescanIfChanged()) {
-                throw new MissingObjectException(id);
-            }
+            base = p.index.idAt(rev.positionAt(r));
         }
+        return new ObjectInfo(id, h.type(), h.size(), disk, base);
     }
 
     /** Opens a stream over {@code id}'s content; large whole entries are inflated as read. */
@@ -292,7 +244,7 @@ public final class ObjectReader implements AutoCloseable {
 
     /** Loads the entry at {@code offset} of {@code pack} (a pack-order walk uses this). */
     public ObjectLoader openAt(PackFile pack, long offset, ObjectId id) throws IOException {
-        return openPacked(pack, offset, id, 0);
+        return openPacked(pack, offset, id);
     }
 
     /** Receives the objects of a pack-order walk ({@link #walkPackOrder}). */
