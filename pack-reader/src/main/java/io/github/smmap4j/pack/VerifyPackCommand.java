@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code verify-pack [-v] [-s] <pack>.idx|.pack...}: runs {@link PackVerifier} and prints what
+ * {@code verify-pack [-v] [-s] <pack>.idx|.pack...}: runs {@link PackVerifier} (on one worker thread per
+ * available processor) and prints what
  * git 2.39 prints: with {@code -v} every entry in offset order
  * ({@code <id> <type> <size> <size-in-pack> <offset> [<depth> <base>]}), the
  * {@code non delta:} and {@code chain length = N:} lines and {@code <pack>.pack: ok};
@@ -87,7 +88,7 @@ final class VerifyPackCommand {
         Progress progress = Progress.start(cli, "Verifying objects", 0);
         try {
             PackVerifier.Result r = PackVerifier.verify(repo.manager(), path, format,
-                    verbose && !statOnly ? e -> line(out, e) : null,
+                    Runtime.getRuntime().availableProcessors(), verbose && !statOnly ? e -> line(out, e) : null,
                     cli.progress() ? (done, total) -> progressLine(cli, done, total) : null);
             if (cli.progress()) {
                 cli.err().print("\r\033[K");

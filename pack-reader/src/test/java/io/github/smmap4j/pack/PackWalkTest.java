@@ -87,8 +87,7 @@ class PackWalkTest {
         try (ObjectDatabase db = ObjectDatabase.open(Fixtures.repo(fixture))) {
             for (PackFile p : db.packs()) {
                 AtomicInteger count = new AtomicInteger();
-                ParallelPackVerifier.Result res = ParallelPackVerifier.verify(db, p, 2,
-                        (pos, off, crc, type, size, depth) -> count.incrementAndGet());
+                PackVerifier.Result res = PackVerifier.verify(db, p, 2, e -> count.incrementAndGet());
                 assertEquals(p.objectCount(), res.objects());
                 assertEquals(p.objectCount(), count.get());
             }
@@ -118,7 +117,7 @@ class PackWalkTest {
             }
             try (ObjectDatabase db = ObjectDatabase.open(gitDir)) {
                 PackFile p = db.packs().getFirst();
-                assertThrows(CorruptPackException.class, () -> ParallelPackVerifier.verify(db, p, 2));
+                assertThrows(CorruptPackException.class, () -> PackVerifier.verify(db, p, 2, null));
             }
         } finally {
             Fixtures.deleteTree(dir);
