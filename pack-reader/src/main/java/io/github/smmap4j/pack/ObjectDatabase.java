@@ -160,32 +160,17 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /** Loads {@code id} (see {@link ObjectReader#open}). */
     public ObjectLoader open(ObjectId id) throws IOException {
-        ObjectReader r = borrow();
-        try {
-            return r.open(id);
-        } finally {
-            giveBack(r);
-        }
+        return withReader(r -> r.open(id));
     }
 
     /** Returns the type and size of {@code id} without inflating its content. */
     public ObjectHeader header(ObjectId id) throws IOException {
-        ObjectReader r = borrow();
-        try {
-            return r.header(id);
-        } finally {
-            giveBack(r);
-        }
+        return withReader(r -> r.header(id));
     }
 
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
-        ObjectReader r = borrow();
-        try {
-            return r.info(id);
-        } finally {
-            giveBack(r);
-        }
+        return withReader(r -> r.info(id));
     }
 
     /** Opens a stream over {@code id}'s content; objects above the stream threshold are not held whole. */
@@ -466,6 +451,22 @@ public final class ObjectDatabase implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A read done with a pooled reader. */
+    @FunctionalInterface
+    private interface ReaderCall<T> {
+        T call(ObjectReader r) throws IOException;
+    }
+
+    /** Runs {@code call} with a reader from the pool and gives the reader back, unpinned. */
+    private <T> T withReader(ReaderCall<T> call) throws IOException {
+        ObjectReader r = borrow();
+        try {
+            return call.call(r);
+        } finally {
+            giveBack(r);
+        }
     }
 
     private ObjectReader borrow() {

@@ -358,40 +358,7 @@ final class PackWalk {
         }
         int dlen = (int) dsize;
         pack.inflate(ctx, off, dataOffset, delta, dlen);
-        int res = Delta.checkHeader(base.length, delta, dlen, maxObjectSize, pack.packPath, off, pos);
-        if (res > streamThreshold) {
-            // As ObjectReader.open does: a result above the stream threshold is streamed, not built.
-            consumed[b]++;
-            if (kept[b] != null && remaining(b) == 0) {
-                drop(b);
-            } else if (kept[b] != null) {
-                push(b);
-            }
-            ObjectLoader l = reader.openAt(pack, off, id);
-            if (l.isLarge()) {
-                visitor.visit(id, l.type(), null, 0, l.openStream());
-            } else {
-                byte[] data = l.bytes();
-                visitor.visit(id, l.type(), data, data.length, null);
-            }
-            return;
-        }
-        byte[] out = needed && res <= budget ? new byte[res] : leafBuffer(res);
-        Delta.applyInto(base, base.length, delta, dlen, pos[0], out, res, pack.packPath, off);
-        consumed[b]++;
-        if (kept[b] != null) {
-            if (remaining(b) == 0) {
-                drop(b);
-            } else {
-                push(b);
-            }
-        } else if (remaining(b) > 0) {
-            keep(b, base, type);
-        }
-        visitor.visit(id, type, out, res, null);
-        if (out != leaf) {
-            keep(r, out, type);
-        }
+        applyDelta(r, off, id, b, needed, base, type, delta, dlen, visitor);
     }
 
     /** {@link #visit} for an entry the helper has inflated: the same steps, minus the inflation. */
@@ -412,10 +379,19 @@ final class PackWalk {
             base = materialize(b);
             type = materializedType;
         }
-        byte[] d = it.buf;
-        int dlen = it.len;
+        applyDelta(r, off, id, b, needed, base, type, it.buf, it.len, visitor);
+    }
+
+    /**
+     * Applies the inflated delta {@code d[0, dlen)} of the entry at rank {@code r} to its base
+     * (rank {@code b}), hands the result to the visitor, and keeps or drops base and result as
+     * the rest of the walk needs them.
+     */
+    private void applyDelta(int r, long off, ObjectId id, int b, boolean needed, byte[] base, ObjectType type,
+                            byte[] d, int dlen, ObjectReader.PackVisitor visitor) throws IOException {
         int res = Delta.checkHeader(base.length, d, dlen, maxObjectSize, pack.packPath, off, pos);
         if (res > streamThreshold) {
+            // As ObjectReader.open does: a result above the stream threshold is streamed, not built.
             consumed[b]++;
             if (kept[b] != null && remaining(b) == 0) {
                 drop(b);
