@@ -526,6 +526,11 @@ final class PackWalk {
                 heap = Arrays.copyOf(heap, heap.length * 2);
             }
         }
+        siftUp(v);
+    }
+
+    /** Adds {@code v} to the max-heap. */
+    private void siftUp(long v) {
         int i = heapSize++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
@@ -599,16 +604,7 @@ final class PackWalk {
         long[] live = Arrays.copyOf(heap, n);
         heapSize = 0;
         for (long v : live) {
-            int i = heapSize++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (heap[parent] >= v) {
-                    break;
-                }
-                heap[i] = heap[parent];
-                i = parent;
-            }
-            heap[i] = v;
+            siftUp(v);
         }
     }
 }
