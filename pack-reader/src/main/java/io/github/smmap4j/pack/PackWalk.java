@@ -308,15 +308,9 @@ final class PackWalk {
             }
         }
         if (b == FALLBACK) {
-            ObjectLoader l = reader.openAt(pack, off, id);
-            if (l.isLarge()) {
-                visitor.visit(id, l.type(), null, 0, l.openStream());
-            } else {
-                byte[] data = l.bytes();
-                visitor.visit(id, l.type(), data, data.length, null);
-                if (needed) {
-                    keep(r, data, l.type());
-                }
+            ObjectLoader l = visitThroughReader(off, id, visitor);
+            if (needed && !l.isLarge()) {
+                keep(r, l.bytes(), l.type()); // the bytes just visited: a small loader holds them
             }
             return;
         }
@@ -382,6 +376,18 @@ final class PackWalk {
         applyDelta(r, off, id, b, needed, base, type, it.buf, it.len, visitor);
     }
 
+    /** Reads the entry through the reader (streamed when large), visits it, and returns its loader. */
+    private ObjectLoader visitThroughReader(long off, ObjectId id, ObjectReader.PackVisitor visitor) throws IOException {
+        ObjectLoader l = reader.openAt(pack, off, id);
+        if (l.isLarge()) {
+            visitor.visit(id, l.type(), null, 0, l.openStream());
+        } else {
+            byte[] data = l.bytes();
+            visitor.visit(id, l.type(), data, data.length, null);
+        }
+        return l;
+    }
+
     /**
      * Applies the inflated delta {@code d[0, dlen)} of the entry at rank {@code r} to its base
      * (rank {@code b}), hands the result to the visitor, and keeps or drops base and result as
@@ -398,13 +404,7 @@ final class PackWalk {
             } else if (kept[b] != null) {
                 push(b);
             }
-            ObjectLoader l = reader.openAt(pack, off, id);
-            if (l.isLarge()) {
-                visitor.visit(id, l.type(), null, 0, l.openStream());
-            } else {
-                byte[] data = l.bytes();
-                visitor.visit(id, l.type(), data, data.length, null);
-            }
+            visitThroughReader(off, id, visitor);
             return;
         }
         byte[] out = needed && res <= budget ? new byte[res] : leafBuffer(res);
