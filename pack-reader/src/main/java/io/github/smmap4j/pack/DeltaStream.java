@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * only when they go backwards. Holds the delta instructions, never the base or the result.
  */
 final class DeltaStream extends InputStream {
+    private final byte[] one = new byte[1]; // single-byte reads allocate nothing
     /** Opens the base positioned at its first byte. */
     @FunctionalInterface
     interface BaseOpener {
@@ -55,7 +56,6 @@ final class DeltaStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 

@@ -13,6 +13,7 @@ import java.util.zip.Inflater;
  * holds one cursor and one inflater until closed, never the whole object.
  */
 final class PackStream extends InputStream {
+    private final byte[] one = new byte[1]; // single-byte reads allocate nothing
     private final PackFile pack;
     private final long entry;
     private final long size;
@@ -33,7 +34,6 @@ final class PackStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
@@ -92,7 +92,6 @@ final class PackStream extends InputStream {
 
     /** At the declared size the zlib stream must end: more data means a corrupt entry. */
     private void checkEnd() throws IOException {
-        byte[] one = new byte[1];
         try {
             while (!inflater.finished()) {
                 if (inflater.needsInput()) {
