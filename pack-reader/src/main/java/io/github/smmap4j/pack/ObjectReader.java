@@ -275,6 +275,43 @@ public final class ObjectReader implements AutoCloseable {
 
     private static final boolean WALK_STATS = Boolean.getBoolean("smmap4j.walkStats");
 
+    /** Receives the entries of a header walk ({@link #walkPackHeaders}). */
+    @FunctionalInterface
+    public interface HeaderVisitor {
+        /** Called once per entry, with the object's type and (undeltified) size. */
+        void visit(ObjectId id, ObjectType type, long size) throws IOException;
+    }
+
+    /**
+     * Visits the type and size of the entries of {@code pack} whose offset rank is in
+     * {@code [fromRank, toRank)}, in pack order, inflating only the first bytes of each delta:
+     * what {@code git cat-file --batch-check --batch-all-objects --unordered} does. Sequential
+     * reads, no index search, and a delta's type comes from its base, met earlier in the walk,
+     * instead of a walk down its chain.
+     */
+    public void walkPackHeaders(PackFile pack, int fromRank, int toRank, HeaderVisitor visitor) throws IOException {
+        java.util.Objects.checkFromToIndex(fromRank, toRank, pack.objectCount());
+        ReverseIndex rev = pack.reverseIndex();
+        byte[] types = new byte[toRank - fromRank]; // type code by rank; the walk fills it in order
+        for (int r = fromRank; r < toRank; r++) {
+            long off = rev.offsetAt(r);
+            ObjectId id = pack.index.idAt(rev.positionAt(r));
+            pack.parseHeader(ctx, off);
+            int code = ctx.typeCode;
+            long size = ctx.size;
+            if (isDelta(code)) {
+                int b = code == ObjectType.OFS_DELTA ? rev.rankOf(ctx.baseOffset) : -1;
+                size = deltaResultSize(pack, off);
+                code = b >= fromRank && b < r ? types[b - fromRank] : 0;
+                if (code == 0) { // base outside the range, REF_DELTA, or damage: the full lookup decides
+                    code = packedHeader(pack, off, 0).type().code();
+                }
+            }
+            types[r - fromRank] = (byte) code;
+            visitor.visit(id, ObjectType.fromCode(code), size);
+        }
+    }
+
     /** Returns the type of the object the last {@link #load} returned. */
     ObjectType lastType() {
         return lastType;

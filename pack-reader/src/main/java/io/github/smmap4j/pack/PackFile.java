@@ -251,8 +251,31 @@ public final class PackFile implements AutoCloseable {
         return inflate(ctx, entry, pos, out, len, true);
     }
 
-    /** Inflates the first {@code len} bytes of the zlib stream at {@code pos} (the stream may go on). */
+    /** Compressed bytes handed to the Java prefix decoder: a delta header's 20 bytes need far fewer. */
+    private static final int PREFIX_INPUT = 256;
+
+    /**
+     * Inflates the first {@code len} bytes of the zlib stream at {@code pos} (the stream may go
+     * on): in Java when {@link DeflatePrefix} can (no native call for a few bytes), else by zlib,
+     * which also reports any damage.
+     */
     void inflatePrefix(ReadContext ctx, long entry, long pos, byte[] out, int len) throws IOException {
+        int avail = (int) Math.min(PREFIX_INPUT, dataEnd - pos);
+        if (avail > 0) {
+            WindowCursor c = ctx.cursor(this);
+            if (!c.includesOffset(pos)) {
+                c.useRegion(pos, avail);
+            }
+            avail = (int) Math.min(avail, c.ofsEnd() - pos);
+            try {
+                MemorySegment.copy(c.segment(), ValueLayout.JAVA_BYTE, pos - c.ofsBegin(), ctx.chunk, 0, avail);
+            } catch (InternalError e) {
+                throw truncatedUnderneath(entry, e);
+            }
+            if (ctx.prefix.decode(ctx.chunk, avail, out, len) == len) {
+                return;
+            }
+        }
         inflate(ctx, entry, pos, out, len, false);
     }
 

@@ -16,6 +16,7 @@ final class ReadContext implements AutoCloseable {
 
     final MapManager manager;
     final Inflater inflater = new Inflater();
+    final DeflatePrefix prefix = new DeflatePrefix();
     final byte[] chunk = new byte[CHUNK];
     final byte[] scratch = new byte[64];
     private WindowCursor[] cursors = new WindowCursor[8];
