@@ -8,11 +8,15 @@ import java.util.Map;
  * all readers of a database; thread-safe.
  *
  * <p>Segmented LRU: a new base enters a probation segment; only a base that is used again while
- * there moves to the protected segment (80% of the budget), whose least recently used entries
+ * there moves to the protected segment (95% of the budget), whose least recently used entries
  * fall back to probation. Reading objects in id order resolves each delta chain once per object:
  * the intermediate results of a chain are rarely needed twice, while the roots of big delta
  * trees are needed over and over. Plain LRU lets the flood of one-time intermediates push the
- * roots out; here the one-time entries only churn the probation segment.
+ * roots out; here the one-time entries only churn the probation segment. (On git.git in id
+ * order, a 95% protected share inflated 9% less than 80%.)
+ *
+ * <p>Besides results it holds inflated delta data (the instructions, under a key of their own),
+ * for the readers to skip re-inflating large deltas.
  */
 final class DeltaBaseCache {
     /** A cached object: its type and content. */
@@ -28,7 +32,7 @@ final class DeltaBaseCache {
 
     DeltaBaseCache(long maxBytes) {
         this.maxBytes = maxBytes;
-        this.protectedMax = maxBytes / 5 * 4;
+        this.protectedMax = maxBytes / 20 * 19;
     }
 
     /** Returns the configured size limit in bytes. */
@@ -36,16 +40,44 @@ final class DeltaBaseCache {
         return maxBytes;
     }
 
-    private static long key(int packId, long offset) {
-        // Pack offsets stay below 2^44 (16 TiB); 20 bits of pack number are plenty.
-        return ((long) packId << 44) | offset;
+    /**
+     * The key of a result ({@code delta == false}) or of delta data: offset in bits 0-42, the
+     * kind in bit 43, the pack in bits 44-63; -1 (not cached) for what does not fit, such as an
+     * offset past 8 TiB, so that no two entries can share a key.
+     */
+    private static long key(int packId, long offset, boolean delta) {
+        if (packId < 0 || packId >= (1 << 20) || offset < 0 || offset >= (1L << 43)) {
+            return -1;
+        }
+        return ((long) packId << 44) | (delta ? 1L << 43 : 0) | offset;
     }
 
+    /** Returns the cached content (a delta base or checkpoint) of the entry at {@code offset}. */
     Entry get(int packId, long offset) {
-        if (maxBytes <= 0) {
+        return lookup(key(packId, offset, false));
+    }
+
+    /** Returns the inflated delta data of the entry at {@code offset}, if cached. */
+    byte[] getDelta(int packId, long offset) {
+        Entry e = lookup(key(packId, offset, true));
+        return e == null ? null : e.data();
+    }
+
+    /** Caches the content of the entry at {@code offset}. */
+    void put(int packId, long offset, ObjectType type, byte[] data) {
+        insert(key(packId, offset, false), new Entry(type, data));
+    }
+
+    /** Caches the inflated delta data (instructions, not result) of the entry at {@code offset}. */
+    void putDelta(int packId, long offset, byte[] data) {
+        insert(key(packId, offset, true), new Entry(null, data));
+    }
+
+    private Entry lookup(long key) {
+        if (maxBytes <= 0 || key < 0) {
             return null;
         }
-        Long k = key(packId, offset);
+        Long k = key;
         synchronized (this) {
             Entry e = hot.get(k);
             if (e != null) {
@@ -63,13 +95,13 @@ final class DeltaBaseCache {
         }
     }
 
-    void put(int packId, long offset, ObjectType type, byte[] data) {
+    private void insert(long key, Entry e) {
+        byte[] data = e.data();
         // An object larger than a quarter of the cache would flush everything else for one hit.
-        if (data.length > maxBytes / 4) {
+        if (maxBytes <= 0 || key < 0 || data.length > maxBytes / 4) {
             return;
         }
-        Long k = key(packId, offset);
-        Entry e = new Entry(type, data);
+        Long k = key;
         synchronized (this) {
             Entry old = hot.get(k);
             if (old != null) {
