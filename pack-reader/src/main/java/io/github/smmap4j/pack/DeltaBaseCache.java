@@ -68,6 +68,28 @@ final class DeltaBaseCache {
         insert(key(packId, offset, false), new Entry(type, data));
     }
 
+    /**
+     * Caches the content of the entry at {@code offset} straight into the protected segment:
+     * for a base known to be needed again (a pack-order walk sets aside what it cannot keep).
+     */
+    void putNeeded(int packId, long offset, ObjectType type, byte[] data) {
+        long key = key(packId, offset, false);
+        if (maxBytes <= 0 || key < 0 || data.length > maxBytes / 4) {
+            return;
+        }
+        Long k = key;
+        Entry e = new Entry(type, data);
+        synchronized (this) {
+            Entry old = probation.remove(k);
+            if (old != null) {
+                probationBytes -= old.data().length;
+            }
+            old = hot.put(k, e);
+            hotBytes += data.length - (old == null ? 0 : old.data().length);
+            demoteOverflow();
+        }
+    }
+
     /** Caches the inflated delta data (instructions, not result) of the entry at {@code offset}. */
     void putDelta(int packId, long offset, byte[] data) {
         insert(key(packId, offset, true), new Entry(null, data));

@@ -502,6 +502,9 @@ final class PackWalk {
             int victim = popFarthest();
             if (victim >= 0) {
                 evictions++;
+                // Still needed later: the database's base cache, idle during a walk, may hold it
+                // until then (materialize looks there first).
+                db.cache().putNeeded(pack.id, rev.offsetAt(victim), ObjectType.fromCode(keptType[victim]), kept[victim]);
                 drop(victim);
             }
         }

@@ -55,10 +55,24 @@ class DeltaBaseCacheTest {
     }
 
     @Test
+    void neededBasesSkipProbation() {
+        DeltaBaseCache c = new DeltaBaseCache(100_000);
+        byte[] base = new byte[20_000];
+        c.putNeeded(0, 12, ObjectType.TREE, base); // used once so far, but known to be needed again
+        for (int i = 0; i < 100; i++) {
+            c.put(0, 1000 + i, ObjectType.BLOB, new byte[1000]); // a flood of one-time entries
+        }
+        assertSame(base, c.get(0, 12).data());
+        assertEquals(ObjectType.TREE, c.get(0, 12).type());
+        assertTrue(c.bytes() <= 100_000);
+    }
+
+    @Test
     void disabledCacheHoldsNothing() {
         DeltaBaseCache c = new DeltaBaseCache(0);
         c.put(0, 12, ObjectType.BLOB, new byte[0]);
         c.putDelta(0, 12, new byte[0]);
+        c.putNeeded(0, 12, ObjectType.BLOB, new byte[0]);
         assertNull(c.get(0, 12));
         assertNull(c.getDelta(0, 12));
     }
