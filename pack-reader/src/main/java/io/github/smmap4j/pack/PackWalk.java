@@ -10,7 +10,9 @@ import java.util.Arrays;
  * When the budget is full the base whose next use is farthest away is dropped (Belady); a
  * dropped base is rebuilt from its nearest kept (or cached, or whole) ancestor, and ancestors
  * rebuilt on the way are kept too when later entries need them, all within the same budget, so
- * the walk's heap is bounded by the delta base cache size. Bases outside the range and unusual
+ * the walk's own heap is bounded by the delta base cache size. A dropped base that is still
+ * needed goes to the database's base cache (which the walk otherwise leaves idle, and which
+ * keeps its own bound) and is taken from there if still present. Bases outside the range and unusual
  * ones (REF_DELTA to another pack, to a later entry) go through the reader's normal path.
  *
  * <p>Objects that no later entry needs are inflated or delta-applied into one reused buffer, so a
