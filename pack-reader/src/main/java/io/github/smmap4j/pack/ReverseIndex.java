@@ -17,7 +17,71 @@ final class ReverseIndex {
         this.dataEnd = dataEnd;
     }
 
+    /**
+     * Returns the pack's reverse index: read from git's {@code .rev} file beside the pack when
+     * there is a valid one (git writes it by default since 2.41), else built by sorting.
+     */
     static ReverseIndex build(PackFile pack) throws CorruptPackException {
+        ReverseIndex r = fromRevFile(pack);
+        return r != null ? r : sorted(pack);
+    }
+
+    /**
+     * Reads {@code pack-*.rev}: "RIDX", version 1, hash id, the index positions in pack order,
+     * pack checksum, own checksum. It is only a cache, so it is trusted for nothing: a file that
+     * does not match the pack, or whose offsets do not strictly increase (the one order that is
+     * right), is ignored and the order is sorted instead. Null when absent or ignored.
+     */
+    static ReverseIndex fromRevFile(PackFile pack) {
+        PackIndex idx = pack.index;
+        int n = idx.objectCount();
+        int h = pack.format.length();
+        String name = pack.packPath.getFileName().toString();
+        if (!name.endsWith(".pack")) {
+            return null;
+        }
+        java.nio.file.Path rev = pack.packPath.resolveSibling(name.substring(0, name.length() - 5) + ".rev");
+        byte[] b;
+        try {
+            if (!java.nio.file.Files.isRegularFile(rev) || java.nio.file.Files.size(rev) != 12L + 4L * n + 2L * h) {
+                return null;
+            }
+            b = java.nio.file.Files.readAllBytes(rev);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+        int hashId = pack.format == ObjectFormat.SHA256 ? 2 : 1;
+        if (b.length != 12L + 4L * n + 2L * h || bb.getInt(0) != 0x52494458 || bb.getInt(4) != 1 || bb.getInt(8) != hashId
+                || !Arrays.equals(b, 12 + 4 * n, 12 + 4 * n + h, idx.packChecksum(), 0, h)) {
+            return null;
+        }
+        long[] offsets = new long[n];
+        int[] positions = new int[n];
+        long prev = 11; // offsets start at 12
+        for (int i = 0; i < n; i++) {
+            int pos = bb.getInt(12 + 4 * i);
+            if (pos < 0 || pos >= n) {
+                return null;
+            }
+            long o;
+            try {
+                o = idx.offsetAt(pos);
+            } catch (CorruptPackException e) {
+                return null; // the sorting path reports the damaged index
+            }
+            if (o <= prev || o >= pack.dataEnd) {
+                return null;
+            }
+            offsets[i] = o;
+            positions[i] = pos;
+            prev = o;
+        }
+        return new ReverseIndex(offsets, positions, pack.dataEnd);
+    }
+
+    /** Builds the order by sorting the index's offsets. */
+    static ReverseIndex sorted(PackFile pack) throws CorruptPackException {
         PackIndex idx = pack.index;
         int n = idx.objectCount();
         // Sort (offset, position) pairs packed in one long when offsets fit in 40 bits (1 TiB).
