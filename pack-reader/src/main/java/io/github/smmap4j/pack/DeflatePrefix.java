@@ -133,10 +133,8 @@ final class DeflatePrefix {
             int check = (in[inPos] & 0xff) << 24 | (in[inPos + 1] & 0xff) << 16 | (in[inPos + 2] & 0xff) << 8 | (in[inPos + 3] & 0xff);
             return check == adler32(out, outCnt) ? want : -1;
         } catch (RuntimeException e) {
-            if (e == OUT_OF_INPUT) {
-                return -1;
-            }
-            throw e;
+            // OUT_OF_INPUT; anything else would be a bug here, and zlib still decides safely.
+            return -1;
         } finally {
             this.in = null;
             this.out = null;

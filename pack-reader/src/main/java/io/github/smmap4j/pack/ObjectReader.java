@@ -491,9 +491,10 @@ public final class ObjectReader implements AutoCloseable {
                         + " bytes exceeds the limit of " + db.maxObjectSize());
             }
             int dlen = (int) dsize;
-            byte[] d = dlen >= CACHED_DELTA ? db.cache().getDelta(p.id, chainOffset[i]) : null;
+            boolean cacheable = dlen >= CACHED_DELTA && dlen <= db.cache().maxBytes() / 4;
+            byte[] d = cacheable ? db.cache().getDelta(p.id, chainOffset[i]) : null;
             if (d == null) {
-                if (dlen >= CACHED_DELTA) {
+                if (cacheable) {
                     d = new byte[dlen];
                 } else {
                     if (deltaBuf.length < dsize) {
