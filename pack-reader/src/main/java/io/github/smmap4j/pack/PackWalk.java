@@ -456,6 +456,9 @@ final class PackWalk {
             if (b < 0) {
                 data = reader.load(pack, rev.offsetAt(cur), 0, Long.MAX_VALUE);
                 type = reader.lastType();
+                if (cur >= from && cur < to && remaining(cur) > 0) {
+                    keep(cur, data, type); // a root later entries still need: not inflated a third time
+                }
                 break;
             }
             if (depth == chain.length) {
