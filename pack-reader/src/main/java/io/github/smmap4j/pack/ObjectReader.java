@@ -497,9 +497,7 @@ public final class ObjectReader implements AutoCloseable {
                 if (cacheable) {
                     d = new byte[dlen];
                 } else {
-                    if (deltaBuf.length < dsize) {
-                        deltaBuf = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * deltaBuf.length))];
-                    }
+                    deltaBuf = ReadContext.atLeast(deltaBuf, dsize);
                     d = deltaBuf;
                 }
                 p.inflate(ctx, chainOffset[i], chainData[i], d, dlen);

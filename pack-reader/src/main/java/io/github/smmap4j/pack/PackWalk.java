@@ -349,9 +349,7 @@ final class PackWalk {
             base = materialize(b);
             type = materializedType;
         }
-        if (delta.length < dsize) {
-            delta = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * delta.length))];
-        }
+        delta = ReadContext.atLeast(delta, dsize);
         int dlen = (int) dsize;
         pack.inflate(ctx, off, dataOffset, delta, dlen);
         applyDelta(r, off, id, b, needed, base, type, delta, dlen, visitor);
@@ -474,9 +472,7 @@ final class PackWalk {
             if (dsize > Integer.MAX_VALUE - 16) {
                 throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
             }
-            if (delta.length < dsize) {
-                delta = new byte[(int) Math.max(dsize, Math.min(Integer.MAX_VALUE - 16, 2L * delta.length))];
-            }
+            delta = ReadContext.atLeast(delta, dsize);
             pack.inflate(ctx, off, ctx.dataOffset, delta, (int) dsize);
             data = Delta.apply(data, data.length, delta, (int) dsize, maxObjectSize, pack.packPath, off);
             int r = chain[i];
@@ -489,9 +485,7 @@ final class PackWalk {
     }
 
     private byte[] leafBuffer(int len) {
-        if (leaf.length < len) {
-            leaf = new byte[(int) Math.max(len, Math.min(Integer.MAX_VALUE - 16, 2L * leaf.length))];
-        }
+        leaf = ReadContext.atLeast(leaf, len);
         return leaf;
     }
 

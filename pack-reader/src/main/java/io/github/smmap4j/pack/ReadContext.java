@@ -29,6 +29,18 @@ final class ReadContext implements AutoCloseable {
     long baseOffset;
     final byte[] baseId = new byte[32];
 
+    /**
+     * Returns {@code buf} if it holds {@code need} bytes, else a new array of at least
+     * {@code need} bytes, doubling so that a growing run of objects reallocates rarely
+     * ({@code need} must already be checked against the caller's size cap).
+     */
+    static byte[] atLeast(byte[] buf, long need) {
+        if (buf.length >= need) {
+            return buf;
+        }
+        return new byte[(int) Math.max(need, Math.min(Integer.MAX_VALUE - 16, 2L * buf.length))];
+    }
+
     ReadContext(MapManager manager) {
         this.manager = manager;
     }
