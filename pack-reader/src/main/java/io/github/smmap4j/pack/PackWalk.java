@@ -342,13 +342,8 @@ final class PackWalk {
         if (dsize > Integer.MAX_VALUE - 16) {
             throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
         }
-        byte[] base = kept[b];
-        ObjectType type = ObjectType.fromCode(keptType[b]);
-        if (base == null) {
-            fallbacks++;
-            base = materialize(b);
-            type = materializedType;
-        }
+        byte[] base = baseOf(b);
+        ObjectType type = materializedType;
         delta = ReadContext.atLeast(delta, dsize);
         int dlen = (int) dsize;
         pack.inflate(ctx, off, dataOffset, delta, dlen);
@@ -366,14 +361,19 @@ final class PackWalk {
             }
             return;
         }
+        byte[] base = baseOf(b);
+        applyDelta(r, off, id, b, needed, base, materializedType, it.buf, it.len, visitor);
+    }
+
+    /** Returns the content of base rank {@code b}, kept or rebuilt, and sets {@link #materializedType} to its type. */
+    private byte[] baseOf(int b) throws IOException {
         byte[] base = kept[b];
-        ObjectType type = ObjectType.fromCode(keptType[b]);
-        if (base == null) {
-            fallbacks++;
-            base = materialize(b);
-            type = materializedType;
+        if (base != null) {
+            materializedType = ObjectType.fromCode(keptType[b]);
+            return base;
         }
-        applyDelta(r, off, id, b, needed, base, type, it.buf, it.len, visitor);
+        fallbacks++;
+        return materialize(b);
     }
 
     /** Reads the entry through the reader (streamed when large), visits it, and returns its loader. */
@@ -425,7 +425,7 @@ final class PackWalk {
         }
     }
 
-    private ObjectType materializedType;
+    private ObjectType materializedType; // type of what the last baseOf / materialize returned
     private int[] chain = new int[64];
 
     /**
