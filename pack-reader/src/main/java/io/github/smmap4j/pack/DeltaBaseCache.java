@@ -65,7 +65,7 @@ final class DeltaBaseCache {
 
     /** Caches the content of the entry at {@code offset}. */
     void put(int packId, long offset, ObjectType type, byte[] data) {
-        insert(key(packId, offset, false), new Entry(type, data));
+        insert(key(packId, offset, false), new Entry(type, data), false);
     }
 
     /**
@@ -73,26 +73,12 @@ final class DeltaBaseCache {
      * for a base known to be needed again (a pack-order walk sets aside what it cannot keep).
      */
     void putNeeded(int packId, long offset, ObjectType type, byte[] data) {
-        long key = key(packId, offset, false);
-        if (maxBytes <= 0 || key < 0 || data.length > maxBytes / 4) {
-            return;
-        }
-        Long k = key;
-        Entry e = new Entry(type, data);
-        synchronized (this) {
-            Entry old = probation.remove(k);
-            if (old != null) {
-                probationBytes -= old.data().length;
-            }
-            old = hot.put(k, e);
-            hotBytes += data.length - (old == null ? 0 : old.data().length);
-            demoteOverflow();
-        }
+        insert(key(packId, offset, false), new Entry(type, data), true);
     }
 
     /** Caches the inflated delta data (instructions, not result) of the entry at {@code offset}. */
     void putDelta(int packId, long offset, byte[] data) {
-        insert(key(packId, offset, true), new Entry(null, data));
+        insert(key(packId, offset, true), new Entry(null, data), false);
     }
 
     private Entry lookup(long key) {
@@ -117,7 +103,8 @@ final class DeltaBaseCache {
         }
     }
 
-    private void insert(long key, Entry e) {
+    /** Adds {@code e}: to probation, or to the protected segment when {@code needed} or already there. */
+    private void insert(long key, Entry e, boolean needed) {
         byte[] data = e.data();
         // An object larger than a quarter of the cache would flush everything else for one hit.
         if (maxBytes <= 0 || key < 0 || data.length > maxBytes / 4) {
@@ -125,13 +112,16 @@ final class DeltaBaseCache {
         }
         Long k = key;
         synchronized (this) {
-            Entry old = hot.get(k);
-            if (old != null) {
-                hot.put(k, e);
-                hotBytes += data.length - old.data().length;
+            if (needed || hot.containsKey(k)) {
+                Entry old = probation.remove(k);
+                if (old != null) {
+                    probationBytes -= old.data().length;
+                }
+                old = hot.put(k, e);
+                hotBytes += data.length - (old == null ? 0 : old.data().length);
                 demoteOverflow();
             } else {
-                old = probation.put(k, e);
+                Entry old = probation.put(k, e);
                 if (old != null) {
                     probationBytes -= old.data().length;
                 }
