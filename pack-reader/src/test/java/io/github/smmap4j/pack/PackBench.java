@@ -375,17 +375,25 @@ public final class PackBench {
         }
     }
 
+    /** Feeds all of {@code in} (then closed) to {@code crc}; returns the number of bytes. */
+    static long crcOf(InputStream in, CRC32 crc) throws IOException {
+        long size = 0;
+        try (in) {
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                crc.update(buf, 0, n);
+                size += n;
+            }
+        }
+        return size;
+    }
+
     static long smmapContent(ObjectReader r, ObjectId id, CRC32 crc) throws IOException {
         ObjectLoader l = r.open(id);
         crc.reset();
         if (l.isLarge()) {
-            try (InputStream in = l.openStream()) {
-                byte[] buf = new byte[65536];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    crc.update(buf, 0, n);
-                }
-            }
+            crcOf(l.openStream(), crc);
         } else {
             byte[] b = l.bytes();
             crc.update(b, 0, b.length);
@@ -412,15 +420,7 @@ public final class PackBench {
                             crc.reset();
                             long size = len;
                             if (large != null) {
-                                size = 0;
-                                try (InputStream in = large) {
-                                    byte[] buf = new byte[65536];
-                                    int k;
-                                    while ((k = in.read(buf)) > 0) {
-                                        crc.update(buf, 0, k);
-                                        size += k;
-                                    }
-                                }
+                                size = crcOf(large, crc);
                             } else {
                                 crc.update(data, 0, len);
                             }
@@ -572,13 +572,7 @@ public final class PackBench {
         org.eclipse.jgit.lib.ObjectLoader l = r.open(id);
         crc.reset();
         if (l.isLarge()) {
-            try (InputStream in = l.openStream()) {
-                byte[] buf = new byte[65536];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    crc.update(buf, 0, n);
-                }
-            }
+            crcOf(l.openStream(), crc);
         } else {
             byte[] b = l.getCachedBytes();
             crc.update(b, 0, b.length);
