@@ -5,16 +5,27 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One mapping of {@code [ofs, ofs + size)} of a file. The arena is owned by this region alone:
- * closing it unmaps the segment at once. Mutable fields are guarded by the manager's lock.
+ * closing it unmaps the segment at once. The mutable fields are guarded by the owning
+ * {@link RegionManager}'s lock; the arena is closed outside that lock, by the one thread that took
+ * the region out of the bookkeeping.
  */
 final class MapRegion {
+    /** Immutable: the file version this region maps. */
     final MapRegionList file;
+    /** Immutable: file offset of the first mapped byte. */
     final long ofs;
+    /** Immutable: number of mapped bytes. */
     final long size;
+    /** Immutable: the mapping; its scope dies when {@link #closeArena()} runs. */
     final MemorySegment segment;
+    /** Immutable: owns {@link #segment}; closed exactly once, outside the lock. */
     private final Arena arena;
-    /** Number of cursors pointing at this region; a region with clients is never unmapped. */
+    /** Guarded by RegionManager.lock: cursors pointing at this region; a region with clients is never evicted. */
     int clients;
+    /**
+     * Guarded by RegionManager.lock: set when the region is taken out of the bookkeeping (its arena
+     * is closed right after the lock is released); such a region is never handed to a cursor again.
+     */
     boolean unmapped;
 
     MapRegion(MapRegionList file, long ofs, long size, Arena arena, MemorySegment segment) {
@@ -33,11 +44,13 @@ final class MapRegion {
         return ofs <= begin && end <= ofs + size;
     }
 
-    void unmap() {
-        if (!unmapped) {
-            unmapped = true;
-            arena.close();
-        }
+    /**
+     * Unmaps the segment. Call without the manager's lock (closing a shared arena is a handshake
+     * with every thread), once, after {@link #unmapped} was set under the lock or for a fresh region
+     * that never entered the bookkeeping.
+     */
+    void closeArena() {
+        arena.close();
     }
 
     @Override

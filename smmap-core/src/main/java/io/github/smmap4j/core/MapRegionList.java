@@ -7,18 +7,25 @@ import java.util.Objects;
 
 /**
  * The regions of one file version, sorted by offset, with the size and identity of the file
- * seen when it was first opened. Guarded by the manager's lock.
+ * seen when it was first opened. The identity is immutable; everything else is guarded by the
+ * owning {@link RegionManager}'s lock, so the {@code …Locked} methods must be called holding it.
  */
 final class MapRegionList {
+    /** Immutable: absolute, normalized path of the file. */
     final Path path;
+    /** Immutable: size of this file version. */
     final long fileSize;
+    /** Immutable: file key of this version (may be null). */
     final Object fileKey;
+    /** Immutable: modification time of this version. */
     final FileTime modified;
+    /** Immutable reference; contents guarded by RegionManager.lock: the regions in the bookkeeping, by offset. */
     final ArrayList<MapRegion> regions = new ArrayList<>();
-    /** Open cursors on this file version; the list is forgotten when this and regions are empty. */
+    /** Guarded by RegionManager.lock: open cursors on this file version; the list is forgotten when this and regions are empty. */
     int cursors;
-    /** Set when the file on disk no longer matches; regions are unmapped as soon as unused. */
+    /** Guarded by RegionManager.lock: set when the file on disk no longer matches; regions are unmapped as soon as unused. */
     boolean retired;
+    /** Guarded by RegionManager.lock: size of the largest region ever added, bounds the leftward walk of find. */
     private long maxRegionSize;
 
     MapRegionList(Path path, long fileSize, Object fileKey, FileTime modified) {
@@ -28,13 +35,14 @@ final class MapRegionList {
         this.modified = modified;
     }
 
+    /** Returns true if the given attributes describe this file version (reads immutable fields only). */
     boolean matches(long size, Object key, FileTime mtime) {
         return size == fileSize && Objects.equals(key, fileKey) && Objects.equals(mtime, modified);
     }
 
     /** Returns a region holding {@code [begin, end)}, or null. */
-    MapRegion find(long begin, long end) {
-        int i = lastStartingAtOrBefore(begin);
+    MapRegion findLocked(long begin, long end) {
+        int i = lastStartingAtOrBeforeLocked(begin);
         // Regions may overlap, so walk left while a region could still reach `end`.
         for (; i >= 0; i--) {
             MapRegion r = regions.get(i);
@@ -48,17 +56,17 @@ final class MapRegionList {
         return null;
     }
 
-    void add(MapRegion r) {
-        int i = lastStartingAtOrBefore(r.ofs) + 1;
+    void addLocked(MapRegion r) {
+        int i = lastStartingAtOrBeforeLocked(r.ofs) + 1;
         regions.add(i, r);
         maxRegionSize = Math.max(maxRegionSize, r.size);
     }
 
-    void remove(MapRegion r) {
+    void removeLocked(MapRegion r) {
         regions.remove(r);
     }
 
-    private int lastStartingAtOrBefore(long ofs) {
+    private int lastStartingAtOrBeforeLocked(long ofs) {
         int lo = 0;
         int hi = regions.size() - 1;
         int found = -1;

@@ -1,9 +1,9 @@
 package io.github.smmap4j.core;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Random access to a whole file that spans windows transparently, like smmap's
@@ -11,6 +11,8 @@ import java.nio.file.Path;
  */
 public final class MappedFileBuffer implements AutoCloseable {
     private final WindowCursor cursor;
+    /** Scratch for {@link #get}: all mapped bytes reach the heap through {@link WindowCursor#copyTo}. */
+    private final byte[] one = new byte[1];
 
     MappedFileBuffer(WindowCursor cursor) {
         this.cursor = cursor;
@@ -30,16 +32,15 @@ public final class MappedFileBuffer implements AutoCloseable {
      * Returns the byte at {@code pos}.
      *
      * @throws IndexOutOfBoundsException if {@code pos} is outside {@code [0, length())}
+     * @throws MappedFileTruncatedException if the file was truncated underneath the mapping below {@code pos}
      */
     public byte get(long pos) throws IOException {
         if (pos < 0 || pos >= cursor.fileSize()) {
             throw new IndexOutOfBoundsException(cursor.path() + ": position " + pos + " outside [0, "
                     + cursor.fileSize() + ")");
         }
-        if (!cursor.includesOffset(pos)) {
-            cursor.useRegion(pos, 1);
-        }
-        return cursor.segment().get(ValueLayout.JAVA_BYTE, pos - cursor.ofsBegin());
+        cursor.copyTo(pos, one, 0, 1); // moves the cursor as useRegion(pos, 1) would, if needed
+        return one[0];
     }
 
     /**
@@ -48,12 +49,14 @@ public final class MappedFileBuffer implements AutoCloseable {
      *
      * @return the number of bytes copied: {@code len} unless the file ends first; -1 if
      *         {@code pos >= length()} and {@code len > 0}
+     * @throws IndexOutOfBoundsException if {@code pos} is negative or {@code off}/{@code len} do not fit {@code dst}
+     * @throws MappedFileTruncatedException if the file was truncated underneath the mapping below {@code pos + len}
      */
     public int read(long pos, byte[] dst, int off, int len) throws IOException {
         if (pos < 0) {
             throw new IndexOutOfBoundsException(cursor.path() + ": negative position " + pos);
         }
-        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        Objects.checkFromIndexSize(off, len, dst.length);
         if (len == 0) {
             return 0;
         }
@@ -64,13 +67,11 @@ public final class MappedFileBuffer implements AutoCloseable {
         while (done < len && pos < cursor.fileSize()) {
             if (!cursor.includesOffset(pos)) {
                 // One byte is enough: the manager maps the window around pos, and never more, so a
-                // long read slides window by window within the memory limit.
+                // long read slides window by window within the memory limit (copyTo alone would ask
+                // for the whole rest of the read, which crosses windows).
                 cursor.useRegion(pos, 1);
             }
-            MemorySegment seg = cursor.segment();
-            long inRegion = cursor.ofsEnd() - pos;
-            int n = (int) Math.min(len - done, inRegion);
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos - cursor.ofsBegin(), dst, off + done, n);
+            int n = cursor.copyTo(pos, dst, off + done, len - done);
             done += n;
             pos += n;
         }
@@ -85,7 +86,7 @@ public final class MappedFileBuffer implements AutoCloseable {
         long avail = Math.max(0, cursor.fileSize() - Math.max(pos, 0));
         byte[] out = new byte[(int) Math.min(len, avail)];
         int n = read(pos, out, 0, out.length);
-        return n == out.length || out.length == 0 ? out : java.util.Arrays.copyOf(out, Math.max(n, 0));
+        return n == out.length || out.length == 0 ? out : Arrays.copyOf(out, Math.max(n, 0));
     }
 
     /** Returns the cursor this buffer reads through (for stats and advanced use). */

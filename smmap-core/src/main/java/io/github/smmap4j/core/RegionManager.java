@@ -9,25 +9,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The engine behind both managers: region lookup, mapping, LRU eviction and statistics.
- * One lock guards all mutable state; a cursor's reads inside its pinned region take no lock.
+ * The engine behind both managers: window geometry, the lock discipline, and the file I/O (stat,
+ * map, unmap); the bookkeeping itself (regions, LRU order, limits, counters) is the
+ * {@link RegionLedger}.
+ *
+ * <p>Lock rule: one lock, {@link #lock}, guards all bookkeeping (the ledger and the mutable fields
+ * of every {@link MapRegionList} and {@link MapRegion}); every method that must be called holding it
+ * is named {@code …Locked}. Under the lock only bookkeeping happens, never file I/O (stat, open,
+ * mmap) nor unmapping ({@code Arena.close}, a handshake with every thread for a shared arena), so a
+ * thread that misses never stalls threads that hit. A miss takes the lock twice: first to look up,
+ * pick the window, make room (victims are taken out of the bookkeeping and marked unmapped) and
+ * reserve the window's bytes against the limits; then, after the stat and the map ran unlocked, to
+ * end the reservation and enter the region, or to drop it if the manager was closed or the file
+ * retired meanwhile, or if another thread entered a region holding the same request first (the
+ * request then counts as a hit and the duplicate mapping is counted nowhere). Regions taken out
+ * under the lock go to a local list that the same thread unmaps right after releasing the lock.
+ * A cursor's reads inside its pinned region take no lock at all.
  */
 final class RegionManager {
-    /** Alignment of window starts; mappings of any alignment work, this only avoids waste. */
+    /** Immutable: alignment of window starts; mappings of any alignment work, this only avoids waste. */
     static final long PAGE_SIZE = 4096;
 
-    /** Maps {@code [ofs, ofs+len)} of {@code path} into {@code arena}; replaceable for tests. */
+    /** Maps {@code [ofs, ofs+len)} of {@code path} into {@code arena}; replaceable for tests. Called without the lock. */
     @FunctionalInterface
     interface Mapper {
         MemorySegment map(Path path, long ofs, long len, Arena arena) throws IOException;
     }
 
+    /** Immutable: the real mapper (open, map, close the channel). */
     static final Mapper FILE_CHANNEL_MAPPER = (path, ofs, len, arena) -> {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long now = ch.size();
@@ -40,23 +52,19 @@ final class RegionManager {
         } // the channel closes here: a live mapping holds no file descriptor
     };
 
-    private final long windowSize; // 0 = map whole files
-    private final long maxMappedMemory;
-    private final int maxOpenRegions;
-    private final Mapper mapper;
+    /** Immutable: a window being mapped outside the lock; its bytes stay reserved until it lands or is dropped. */
+    private record Reservation(MapRegionList file, long start, long len, boolean overrun, boolean wasRetired) {
+    }
 
+    /** Immutable: a multiple of PAGE_SIZE; 0 = map whole files. */
+    private final long windowSize;
+    /** Immutable; called without the lock. */
+    private final Mapper mapper;
+    /** Immutable: the one lock (see the class comment). */
     private final Object lock = new Object();
-    private final HashMap<Path, MapRegionList> files = new HashMap<>();
-    /** Unused regions, least recently used first. */
-    private final LinkedHashSet<MapRegion> idle = new LinkedHashSet<>();
-    private long mappedBytes;
-    private int openRegions;
-    private long hits;
-    private long maps;
-    private long unmaps;
-    private long overruns;
-    private long retries;
-    private long stale;
+    /** Immutable reference; its state is guarded by lock. */
+    private final RegionLedger ledger;
+    /** Volatile: written under lock by close(), read without it by ensureOpen/isOpen; never reset. */
     private volatile boolean closed;
 
     RegionManager(long windowSize, long maxMappedMemory, int maxOpenRegions, Mapper mapper) {
@@ -70,8 +78,7 @@ final class RegionManager {
             throw new IllegalArgumentException("maxOpenRegions must be > 0: " + maxOpenRegions);
         }
         this.windowSize = windowSize == 0 ? 0 : alignUp(windowSize);
-        this.maxMappedMemory = maxMappedMemory;
-        this.maxOpenRegions = maxOpenRegions;
+        this.ledger = new RegionLedger(lock, maxMappedMemory, maxOpenRegions);
         this.mapper = mapper;
     }
 
@@ -92,19 +99,14 @@ final class RegionManager {
         if (!a.isRegularFile()) {
             throw new IOException(p + ": not a regular file");
         }
-        synchronized (lock) {
-            ensureOpen();
-            MapRegionList list = files.get(p);
-            if (list != null && !list.matches(a.size(), a.fileKey(), a.lastModifiedTime())) {
-                retire(list);
-                list = null;
+        List<MapRegion> dead = new ArrayList<>();
+        try {
+            synchronized (lock) {
+                ensureOpen();
+                return new WindowCursor(this, ledger.openLocked(p, a, dead));
             }
-            if (list == null) {
-                list = new MapRegionList(p, a.size(), a.fileKey(), a.lastModifiedTime());
-                files.put(p, list);
-            }
-            list.cursors++;
-            return new WindowCursor(this, list);
+        } finally {
+            unmapAll(dead);
         }
     }
 
@@ -113,34 +115,34 @@ final class RegionManager {
      * {@code [begin, end)} of {@code file}.
      */
     MapRegion acquire(MapRegionList file, MapRegion current, long begin, long end) throws IOException {
-        synchronized (lock) {
-            ensureOpen();
-            if (current != null) {
-                releaseLocked(current);
+        List<MapRegion> dead = new ArrayList<>();
+        Reservation res;
+        try {
+            synchronized (lock) {
+                ensureOpen();
+                if (current != null) {
+                    ledger.releaseLocked(current, dead);
+                }
+                MapRegion r = ledger.hitLocked(file, begin, end);
+                if (r != null) {
+                    return r;
+                }
+                res = reserveLocked(file, begin, end, dead);
             }
-            MapRegion r = file.find(begin, end);
-            if (r != null && !r.unmapped) {
-                hits++;
-                pin(r);
-                return r;
-            }
-            long start;
-            long stop;
-            if (windowSize == 0) {
-                start = 0;
-                stop = file.fileSize;
-            } else {
-                // Windows sit on a grid of windowSize: nearby requests share one window instead of
-                // mapping overlapping near-copies that waste the memory budget.
-                long grid = begin - begin % windowSize;
-                // A request crossing a grid line gets one region from its page to the next grid line.
-                start = end - grid <= windowSize ? grid : alignDown(begin);
-                stop = Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
-            }
-            r = mapLocked(file, start, stop - start);
-            pin(r);
-            return r;
+        } finally {
+            unmapAll(dead);
         }
+        MapRegion fresh;
+        try {
+            checkUnchanged(file);
+            fresh = mapWithRetry(res);
+        } catch (Throwable t) {
+            synchronized (lock) {
+                ledger.unreserveLocked(res.len());
+            }
+            throw t;
+        }
+        return insert(res, fresh, begin, end);
     }
 
     /** Returns a new cursor on the same file version (no region yet). */
@@ -156,77 +158,61 @@ final class RegionManager {
     void share(MapRegion r) {
         synchronized (lock) {
             ensureOpen();
-            pin(r);
+            ledger.pinLocked(r);
         }
     }
 
     void release(MapRegion r) {
+        List<MapRegion> dead = new ArrayList<>();
         synchronized (lock) {
             if (!closed) {
-                releaseLocked(r);
+                ledger.releaseLocked(r, dead);
             }
         }
+        unmapAll(dead);
     }
 
     void closeCursor(MapRegionList file, MapRegion current) {
+        List<MapRegion> dead = new ArrayList<>();
         synchronized (lock) {
-            if (closed) {
-                return;
+            if (!closed) {
+                ledger.closeCursorLocked(file, current, dead);
             }
-            if (current != null) {
-                releaseLocked(current);
-            }
-            file.cursors--;
-            forgetIfUnused(file);
         }
+        unmapAll(dead);
     }
 
     int collect() {
+        List<MapRegion> dead = new ArrayList<>();
         synchronized (lock) {
             ensureOpen();
-            return collectLocked();
+            ledger.collectLocked(dead);
         }
+        unmapAll(dead);
+        return dead.size();
     }
 
     ManagerStats stats() {
         synchronized (lock) {
             ensureOpen();
-            int open = 0;
-            for (MapRegionList l : files.values()) {
-                if (!l.regions.isEmpty()) {
-                    open++;
-                }
-            }
-            return new ManagerStats(open, openRegions, mappedBytes, windowSize, maxMappedMemory,
-                    maxOpenRegions, hits, maps, unmaps, overruns, retries, stale);
+            return ledger.statsLocked(windowSize);
         }
     }
 
+    /**
+     * Unmaps every region, in use or not, before returning. A map in flight on another thread is
+     * unmapped by that thread as soon as its mapper returns (that thread then gets IllegalStateException).
+     */
     void close() {
+        List<MapRegion> dead = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            for (MapRegionList l : files.values()) {
-                for (MapRegion r : l.regions) {
-                    r.unmap();
-                }
-                l.regions.clear();
-            }
-            // Retired files' regions are not in `files`; the idle set and pinned ones are found here.
-            for (MapRegion r : idle) {
-                r.unmap();
-            }
-            for (MapRegion r : retiredPinned) {
-                r.unmap();
-            }
-            retiredPinned.clear();
-            idle.clear();
-            files.clear();
-            mappedBytes = 0;
-            openRegions = 0;
+            ledger.closeLocked(dead);
         }
+        unmapAll(dead);
     }
 
     boolean isOpen() {
@@ -239,148 +225,137 @@ final class RegionManager {
         }
     }
 
-    /** Regions of retired files that were still in use when the file was found stale. */
-    private final List<MapRegion> retiredPinned = new ArrayList<>();
-
-    private void retire(MapRegionList list) {
-        stale++;
-        list.retired = true;
-        files.remove(list.path, list);
-        for (MapRegion r : new ArrayList<>(list.regions)) {
-            if (r.clients == 0) {
-                unmapLocked(r);
-            } else {
-                retiredPinned.add(r);
-            }
+    /** Picks the window for a miss on {@code [begin, end)}, makes room for it and reserves its bytes. */
+    private Reservation reserveLocked(MapRegionList file, long begin, long end, List<MapRegion> dead) {
+        long start;
+        long stop;
+        if (windowSize == 0) {
+            start = 0;
+            stop = file.fileSize;
+        } else {
+            // Windows sit on a grid of windowSize: nearby requests share one window instead of
+            // mapping overlapping near-copies that waste the memory budget.
+            long grid = begin - begin % windowSize;
+            // A request crossing a grid line gets one region from its page to the next grid line.
+            start = end - grid <= windowSize ? grid : alignDown(begin);
+            stop = Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
         }
+        long len = stop - start;
+        // If everything is in use the window is mapped anyway (an overrun) rather than fail or block a reader.
+        boolean overrun = ledger.reserveLocked(len, dead);
+        return new Reservation(file, start, len, overrun, file.retired);
     }
 
-    private MapRegion mapLocked(MapRegionList file, long start, long len) throws IOException {
-        checkUnchanged(file);
-        makeRoom(len);
-        MemorySegment seg;
-        Arena arena = Arena.ofShared();
-        try {
-            seg = mapper.map(file.path, start, len, arena);
-        } catch (IOException | OutOfMemoryError | RuntimeException first) {
-            arena.close();
-            // As smmap does: free what nobody uses and try once more.
-            retries++;
-            collectLocked();
-            arena = Arena.ofShared();
-            try {
-                seg = mapper.map(file.path, start, len, arena);
-            } catch (IOException | OutOfMemoryError | RuntimeException second) {
-                arena.close();
-                if (second != first) { // a mapper may rethrow one instance; self-suppression would throw
-                    second.addSuppressed(first);
-                }
-                throw new IOException("cannot map " + file.path + " at offset " + start + " size " + len
-                        + ": " + second.getMessage(), second);
-            }
-        }
-        MapRegion r = new MapRegion(file, start, len, arena, seg);
-        file.add(r);
-        if (file.retired) {
-            // A cursor raced a replacement check: track the region so close() still unmaps it.
-            retiredPinned.add(r);
-        }
-        mappedBytes += len;
-        openRegions++;
-        maps++;
-        return r;
-    }
-
-    /** Refuses to map a file version that is no longer the one on disk (replaced, truncated, deleted). */
+    /** Refuses to map a file version that is no longer the one on disk (replaced, truncated, deleted). Stats without the lock. */
     private void checkUnchanged(MapRegionList file) throws IOException {
+        assert !Thread.holdsLock(lock) : "stat under the manager's lock";
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(file.path, BasicFileAttributes.class);
         } catch (IOException e) {
-            if (!file.retired) {
-                retire(file);
-            }
+            retire(file);
             throw new IOException(file.path + ": file vanished since it was opened: " + e.getMessage(), e);
         }
         if (!file.matches(a.size(), a.fileKey(), a.lastModifiedTime())) {
-            if (!file.retired) {
-                retire(file);
-            }
+            retire(file);
             throw new IOException(file.path + ": file changed on disk since it was opened (size "
                     + file.fileSize + " -> " + a.size() + ")");
         }
     }
 
-    /** Evicts least recently used idle regions until a mapping of {@code len} fits the limits. */
-    private void makeRoom(long len) {
-        evictWhileOver(len, 1);
-        if (mappedBytes + len > maxMappedMemory || openRegions + 1 > maxOpenRegions) {
-            overruns++; // everything is in use: map anyway rather than fail or block a reader
+    /** Retires {@code file} unless it already is (or the manager is closed), unmapping after the lock. Call without the lock. */
+    private void retire(MapRegionList file) {
+        List<MapRegion> dead = new ArrayList<>();
+        synchronized (lock) {
+            if (!closed && !file.retired) {
+                ledger.retireLocked(file, dead);
+            }
         }
+        unmapAll(dead);
     }
 
-    /** Unmaps least recently used idle regions while {@code extraBytes} more bytes in {@code extraRegions} more regions would break a limit. */
-    private void evictWhileOver(long extraBytes, int extraRegions) {
-        Iterator<MapRegion> it = idle.iterator();
-        while ((mappedBytes + extraBytes > maxMappedMemory || openRegions + extraRegions > maxOpenRegions) && it.hasNext()) {
-            MapRegion victim = it.next();
-            it.remove();
-            unmapRegion(victim);
-        }
-    }
-
-    private int collectLocked() {
-        int n = idle.size();
-        for (MapRegion r : idle) {
-            unmapRegion(r);
-        }
-        idle.clear();
-        return n;
-    }
-
-    private void pin(MapRegion r) {
-        if (r.clients++ == 0) {
-            idle.remove(r);
-        }
-    }
-
-    private void releaseLocked(MapRegion r) {
-        if (r.unmapped || r.clients <= 0) {
-            return;
-        }
-        if (--r.clients == 0) {
-            if (r.file.retired) {
-                retiredPinned.remove(r);
-                unmapRegion(r);
-            } else {
-                idle.add(r); // most recently used goes last
-                // A region mapped during an overrun is given back as soon as it is unused.
-                evictWhileOver(0, 0);
+    /** Maps the reserved window without the lock; on failure, as smmap does, collects and retries once. */
+    private MapRegion mapWithRetry(Reservation res) throws IOException {
+        try {
+            return mapOnce(res);
+        } catch (IOException | OutOfMemoryError | RuntimeException first) {
+            List<MapRegion> dead = new ArrayList<>();
+            synchronized (lock) {
+                ensureOpen();
+                ledger.retryLocked();
+                ledger.collectLocked(dead);
+            }
+            unmapAll(dead);
+            try {
+                return mapOnce(res);
+            } catch (IOException | OutOfMemoryError | RuntimeException second) {
+                if (second != first) { // a mapper may rethrow one instance; self-suppression would throw
+                    second.addSuppressed(first);
+                }
+                throw new IOException("cannot map " + res.file().path + " at offset " + res.start() + " size "
+                        + res.len() + ": " + second.getMessage(), second);
             }
         }
     }
 
-    private void unmapLocked(MapRegion r) {
-        idle.remove(r);
-        unmapRegion(r);
-    }
-
-    /** Unmaps {@code r}; the caller has already taken it out of {@code idle}. */
-    private void unmapRegion(MapRegion r) {
-        if (r.unmapped) {
-            return;
+    /** Opens and maps the reserved window into a fresh arena. Call without the lock. */
+    private MapRegion mapOnce(Reservation res) throws IOException {
+        assert !Thread.holdsLock(lock) : "map under the manager's lock";
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment seg = mapper.map(res.file().path, res.start(), res.len(), arena);
+            return new MapRegion(res.file(), res.start(), res.len(), arena, seg);
+        } catch (Throwable t) {
+            arena.close();
+            throw t;
         }
-        r.unmap();
-        r.file.remove(r);
-        mappedBytes -= r.size;
-        openRegions--;
-        unmaps++;
-        forgetIfUnused(r.file);
     }
 
-    private void forgetIfUnused(MapRegionList file) {
-        if (file.cursors == 0 && file.regions.isEmpty() && files.get(file.path) == file) {
-            files.remove(file.path);
+    /** Ends the reservation: enters {@code fresh} and returns it pinned, or drops it (unmapped after the lock). */
+    private MapRegion insert(Reservation res, MapRegion fresh, long begin, long end) throws IOException {
+        MapRegionList file = res.file();
+        List<MapRegion> dead = new ArrayList<>();
+        try {
+            synchronized (lock) {
+                ledger.unreserveLocked(res.len());
+                if (closed) {
+                    dead.add(fresh);
+                    throw new IllegalStateException("map manager is closed");
+                }
+                if (file.retired && !res.wasRetired()) {
+                    dead.add(fresh); // found stale by cursor() while we mapped: it may show the new file
+                    throw new IOException(file.path + ": file changed on disk while it was being mapped");
+                }
+                MapRegion other = ledger.hitLocked(file, begin, end);
+                if (other != null) {
+                    dead.add(fresh); // another thread entered a region for this request meanwhile: share it
+                    return other;
+                }
+                ledger.addLocked(fresh, res.overrun());
+                return fresh;
+            }
+        } finally {
+            unmapAll(dead);
+        }
+    }
+
+    /** Unmaps regions this thread took out of the bookkeeping (or never entered). Call without the lock. */
+    private void unmapAll(List<MapRegion> dead) {
+        assert !Thread.holdsLock(lock) : "unmap under the manager's lock";
+        RuntimeException failure = null;
+        for (MapRegion r : dead) {
+            try {
+                r.closeArena();
+            } catch (RuntimeException e) { // e.g. an arena still acquired by native code: unmap the rest
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

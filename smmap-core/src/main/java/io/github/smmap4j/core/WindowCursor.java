@@ -2,20 +2,42 @@ package io.github.smmap4j.core;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A client's handle on one file: points at (and pins) one mapped region at a time.
  *
  * <p>Single-thread. {@link #useRegion} moves the cursor; while it points at a region that region
- * cannot be unmapped, so reads of {@link #segment()} need no locking. Close it to let the manager
- * forget the file.
+ * cannot be unmapped, so reads of {@link #segment()} need no locking. {@link #copyTo} is the one
+ * routine for copying mapped bytes to the heap: it moves the cursor as needed and reports a file
+ * truncated underneath its mapping as {@link MappedFileTruncatedException}. Close the cursor to let
+ * the manager forget the file.
  */
 public final class WindowCursor implements AutoCloseable {
+    /**
+     * Effectively immutable (deliberately not final, see below). Makes a fault of the copy just made
+     * surface inside {@link #copyTo}'s {@code try}. HotSpot
+     * reports a fault in an unsafe memory access asynchronously, at the thread's next safepoint
+     * poll; once the JIT has inlined {@code copyTo} into its caller, that poll lies in the caller,
+     * past the catch (on JDK 25: every time, once hot). A call that the JIT cannot inline, through a
+     * handle that is not a constant (hence not {@code final}), polls on its return, inside the
+     * {@code try}, for about 3 ns. {@code CopyToTest} checks the cold and the hot case.
+     */
+    private static MethodHandle faultBarrier = passThroughHandle();
+
+    /** Immutable. */
     private final RegionManager manager;
+    /** Immutable: the file version this cursor reads. */
     private final MapRegionList file;
+    /** Confined to the cursor's thread: the pinned region, or null. */
     private MapRegion region;
+    /** Confined to the cursor's thread. */
     private boolean closed;
 
     WindowCursor(RegionManager manager, MapRegionList file) {
@@ -49,6 +71,61 @@ public final class WindowCursor implements AutoCloseable {
         region = null; // if acquire fails, the old region has already been released
         region = manager.acquire(file, r, offset, end);
         return true;
+    }
+
+    /**
+     * Copies mapped bytes of the file, starting at file offset {@code pos}, to
+     * {@code dst[off, off + len)}: as many as the region holding {@code pos} has from there, at most
+     * {@code len}. This is the one boundary between mapped memory and the heap: a caller that wants
+     * all {@code len} bytes loops, advancing {@code pos} and {@code off} by the count returned.
+     *
+     * <p>The cursor moves (as by {@link #useRegion useRegion(pos, len)}) only when its current
+     * region does not hold {@code pos}; at or past the end of the file it does not move.
+     *
+     * @param pos file offset of the first byte to copy
+     * @param dst the array to copy into
+     * @param off index in {@code dst} of the first byte written
+     * @param len maximum number of bytes to copy
+     * @return the number of bytes copied, between 1 and {@code len} when {@code len > 0} and
+     *         {@code pos < fileSize()}; 0 when {@code len == 0}; -1 when {@code len > 0} and
+     *         {@code pos >= fileSize()}
+     * @throws IllegalArgumentException if {@code pos} is negative
+     * @throws IndexOutOfBoundsException if {@code off} or {@code len} is negative or
+     *         {@code off + len > dst.length}
+     * @throws MappedFileTruncatedException if the file was truncated underneath the mapping and the
+     *         copy touched bytes past its new end
+     * @throws IOException if the region cannot be mapped, or the file changed on disk (see
+     *         {@link #useRegion})
+     * @throws IllegalStateException if the cursor or its manager is closed
+     */
+    public int copyTo(long pos, byte[] dst, int off, int len) throws IOException {
+        ensureOpen();
+        if (pos < 0) {
+            throw new IllegalArgumentException(file.path + ": negative position " + pos);
+        }
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (len == 0) {
+            return 0;
+        }
+        if (pos >= file.fileSize) {
+            return -1;
+        }
+        MapRegion r = region;
+        if (r == null || pos < r.ofs || pos >= r.ofs + r.size) {
+            useRegion(pos, len);
+            r = region;
+        }
+        int n = (int) Math.min(len, r.ofs + r.size - pos);
+        try {
+            MemorySegment.copy(r.segment, ValueLayout.JAVA_BYTE, pos - r.ofs, dst, off, n);
+            return (int) faultBarrier.invokeExact(n);
+        } catch (InternalError e) { // HotSpot's report of a SIGBUS: the file shrank under the mapping
+            throw new MappedFileTruncatedException(file.path, pos, e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("the fault barrier throws nothing checked", t);
+        }
     }
 
     /** Returns true while the cursor points at a region; false once the cursor or its manager is closed. */
@@ -140,6 +217,19 @@ public final class WindowCursor implements AutoCloseable {
     public String toString() {
         MapRegion r = region;
         return "WindowCursor[" + file.path + (r == null ? ", no region" : ", " + r.ofs + ".." + r.ofsEnd()) + "]";
+    }
+
+    private static int passThrough(int n) {
+        return n;
+    }
+
+    private static MethodHandle passThroughHandle() {
+        try {
+            return MethodHandles.lookup().findStatic(WindowCursor.class, "passThrough",
+                    MethodType.methodType(int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private MapRegion current() {
