@@ -140,7 +140,7 @@ final class CatFileCommand {
     private static int single(ObjectDatabase db, Cli cli, char mode, String expType, String name) throws IOException {
         ObjectId id = resolveOrDie(db, name, cli);
         OutputStream out = cli.out();
-        if (id.equals(emptyTree(db.format()))) {
+        if (id.equals(db.format().emptyTreeId())) {
             switch (mode) {
                 case 'e', 'p' -> {
                     return 0;
@@ -219,15 +219,6 @@ final class CatFileCommand {
         }
         copy(o, cli.out());
         return 0;
-    }
-
-    /**
-     * The empty tree's id: git knows this object without reading it (a "cached object"), so it
-     * exists in every repository and reports a disk size of 0.
-     */
-    static ObjectId emptyTree(ObjectFormat f) {
-        return ObjectId.fromHex(f == ObjectFormat.SHA1 ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-                : "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321");
     }
 
     /** Writes an object's content, streaming large ones. */

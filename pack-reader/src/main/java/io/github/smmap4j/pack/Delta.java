@@ -6,16 +6,133 @@ import java.nio.file.Path;
  * git's delta format: base size and result size varints, then instructions. A byte with the top
  * bit set copies a range of the base (offset and size bytes selected by its low 7 bits); a
  * byte 1–127 inserts that many literal bytes; 0 is reserved. Every length is checked before use.
+ *
+ * <p>One decoder serves whole deltas ({@link #applyInto}) and streamed ones ({@link DeltaStream}):
+ * {@link #header} reads and checks the two sizes, {@link #instruction} decodes and checks one
+ * instruction into a {@code long} word (no allocation, no side fields), read with
+ * {@link #isCopy}, {@link #length}, {@link #copyOffset} and {@link #next}.
  */
 final class Delta {
+    /** Results larger than this are impossible (and keep {@link #header}'s packed answer exact). */
+    private static final long MAX_RESULT = 1L << 57;
+    private static final long COPY = 1L << 28;
+
     private Delta() {
     }
 
     /** Returns the result size declared in the header of {@code delta}, or throws if malformed. */
     static long resultSize(byte[] delta, int len, Path file, long offset) throws CorruptPackException {
-        int[] pos = {0};
-        varint(delta, len, pos, file, offset);
-        return varint(delta, len, pos, file, offset);
+        return varints(delta, len, file, offset, 1);
+    }
+
+    /**
+     * Reads and checks the delta header against a base of {@code baseLen} bytes: the source size
+     * must match, and the result size must be possible (each instruction byte yields at most
+     * {@code max(baseLen, 127)} bytes) and within {@code maxResult}.
+     *
+     * @return {@code resultSize << 5 | start}, {@code start} being the index of the first
+     *         instruction: read them with {@link #headerResult} and {@link #headerStart}
+     */
+    static long header(byte[] delta, int deltaLen, long baseLen, long maxResult, Path file, long offset)
+            throws CorruptPackException {
+        long src = varints(delta, deltaLen, file, offset, 0);
+        if (src != baseLen) {
+            throw new CorruptPackException(file, offset, "delta base size " + src + " does not match base of " + baseLen + " bytes");
+        }
+        long res = varints(delta, deltaLen, file, offset, 1);
+        int start = (int) varints(delta, deltaLen, file, offset, 2);
+        long per = Math.max(baseLen, 127);
+        long instructions = deltaLen - start;
+        long bound = per > MAX_RESULT / Math.max(1, instructions) ? MAX_RESULT : instructions * per;
+        if (res > maxResult || res > bound || res > MAX_RESULT) {
+            throw new CorruptPackException(file, offset, "delta result size " + res + " is impossible or over the limit");
+        }
+        return res << 5 | start;
+    }
+
+    /** The result size of a {@link #header} answer. */
+    static long headerResult(long header) {
+        return header >>> 5;
+    }
+
+    /** The index of the first instruction of a {@link #header} answer. */
+    static int headerStart(long header) {
+        return (int) (header & 31);
+    }
+
+    /**
+     * Decodes the instruction at {@code delta[i]} ({@code i < end}) against a base of
+     * {@code baseLen} bytes: a copy must lie within the base, an insert's literal bytes within
+     * {@code delta[0, end)}, and 0 is refused.
+     *
+     * @return the instruction word: bits 0-3 the instruction's own bytes (the literal bytes of an
+     *         insert follow them), bits 4-27 the length, bit 28 set for a copy, bits 29-60 its offset
+     */
+    static long instruction(byte[] delta, int i, int end, long baseLen, Path file, long offset)
+            throws CorruptPackException {
+        int cmd = delta[i] & 0xff;
+        if (cmd == 0) {
+            throw new CorruptPackException(file, offset, "delta has reserved instruction 0 at byte " + i);
+        }
+        if ((cmd & 0x80) == 0) {
+            if (cmd > end - i - 1) {
+                throw truncated(file, offset);
+            }
+            return (long) cmd << 4 | 1;
+        }
+        int p = i + 1;
+        long cpOff = 0;
+        int cpSize = 0;
+        if ((cmd & 0x7f) == 0x7f && p + 7 <= end) {
+            // Common case, all offset and size bytes present: no per-byte bounds checks.
+            cpOff = (delta[p] & 0xff) | (delta[p + 1] & 0xff) << 8 | (delta[p + 2] & 0xff) << 16
+                    | (long) (delta[p + 3] & 0xff) << 24;
+            cpSize = (delta[p + 4] & 0xff) | (delta[p + 5] & 0xff) << 8 | (delta[p + 6] & 0xff) << 16;
+            p += 7;
+        } else {
+            for (int b = 0; b < 7; b++) {
+                if ((cmd & (1 << b)) != 0) {
+                    if (p >= end) {
+                        throw truncated(file, offset);
+                    }
+                    long v = delta[p++] & 0xff;
+                    if (b < 4) {
+                        cpOff |= v << (8 * b);
+                    } else {
+                        cpSize |= (int) v << (8 * (b - 4));
+                    }
+                }
+            }
+        }
+        if (cpSize == 0) {
+            cpSize = 0x10000;
+        }
+        if (cpOff + cpSize > baseLen) {
+            throw new CorruptPackException(file, offset, "delta copies [" + cpOff + ", " + (cpOff + cpSize)
+                    + ") out of a base of " + baseLen + " bytes");
+        }
+        return cpOff << 29 | COPY | (long) cpSize << 4 | (p - i);
+    }
+
+    /** True if the instruction word is a copy (else an insert). */
+    static boolean isCopy(long word) {
+        return (word & COPY) != 0;
+    }
+
+    /** The number of bytes the instruction word copies or inserts. */
+    static int length(long word) {
+        return (int) (word >>> 4) & 0xffffff;
+    }
+
+    /** The base offset a copy word copies from. */
+    static long copyOffset(long word) {
+        return word >>> 29;
+    }
+
+    /** The index of the instruction after the word decoded at {@code i}. */
+    static int next(long word, int i) {
+        int own = (int) (word & 15);
+        return i + own + (isCopy(word) ? 0 : length(word));
     }
 
     /**
@@ -25,34 +142,11 @@ final class Delta {
      */
     static byte[] apply(byte[] base, int baseLen, byte[] delta, int deltaLen, long maxResult,
                         Path file, long offset) throws CorruptPackException {
-        int[] p = {0};
-        int resSize = checkHeader(baseLen, delta, deltaLen, maxResult, file, offset, p);
+        long h = header(delta, deltaLen, baseLen, Math.min(maxResult, Limits.MAX_ARRAY), file, offset);
+        int resSize = (int) headerResult(h);
         byte[] out = new byte[resSize];
-        applyInto(base, baseLen, delta, deltaLen, p[0], out, resSize, file, offset);
+        applyInto(base, baseLen, delta, deltaLen, headerStart(h), out, resSize, file, offset);
         return out;
-    }
-
-    /**
-     * Reads and checks the delta header against a base of {@code baseLen} bytes: the source size
-     * must match and the result size must be possible and within {@code maxResult}.
-     *
-     * @param pos in: ignored; out: {@code pos[0]} is the index of the first instruction
-     * @return the result size
-     */
-    static int checkHeader(int baseLen, byte[] delta, int deltaLen, long maxResult, Path file, long offset,
-                           int[] pos) throws CorruptPackException {
-        pos[0] = 0;
-        long srcSize = varint(delta, deltaLen, pos, file, offset);
-        if (srcSize != baseLen) {
-            throw new CorruptPackException(file, offset, "delta base size " + srcSize + " does not match base of " + baseLen + " bytes");
-        }
-        long resSize = varint(delta, deltaLen, pos, file, offset);
-        // Each instruction byte yields at most max(base, 127) bytes: a bound no honest delta exceeds.
-        long bound = (long) (deltaLen - pos[0]) * Math.max(baseLen, 127);
-        if (resSize > maxResult || resSize > bound || resSize > Integer.MAX_VALUE - 16) {
-            throw new CorruptPackException(file, offset, "delta result size " + resSize + " is impossible or over the limit");
-        }
-        return (int) resSize;
     }
 
     /**
@@ -65,90 +159,57 @@ final class Delta {
             throw new IllegalArgumentException("output of " + out.length + " bytes cannot hold " + resSize);
         }
         int o = 0;
-        int i = start;
-        while (i < deltaLen) {
-            int cmd = delta[i++] & 0xff;
-            if ((cmd & 0x80) != 0) {
-                long cpOff = 0;
-                int cpSize = 0;
-                if ((cmd & 0x7f) == 0x7f && i + 7 <= deltaLen) {
-                    // Common case, all offset and size bytes present: no per-byte bounds checks.
-                    cpOff = (delta[i] & 0xff) | (delta[i + 1] & 0xff) << 8 | (delta[i + 2] & 0xff) << 16
-                            | (long) (delta[i + 3] & 0xff) << 24;
-                    cpSize = (delta[i + 4] & 0xff) | (delta[i + 5] & 0xff) << 8 | (delta[i + 6] & 0xff) << 16;
-                    i += 7;
-                } else {
-                    for (int b = 0; b < 4; b++) {
-                        if ((cmd & (1 << b)) != 0) {
-                            if (i >= deltaLen) {
-                                throw truncated(file, offset);
-                            }
-                            cpOff |= (long) (delta[i++] & 0xff) << (8 * b);
-                        }
-                    }
-                    for (int b = 0; b < 3; b++) {
-                        if ((cmd & (0x10 << b)) != 0) {
-                            if (i >= deltaLen) {
-                                throw truncated(file, offset);
-                            }
-                            cpSize |= (delta[i++] & 0xff) << (8 * b);
-                        }
-                    }
-                }
-                if (cpSize == 0) {
-                    cpSize = 0x10000;
-                }
-                if (cpOff + cpSize > baseLen) {
-                    throw new CorruptPackException(file, offset, "delta copies [" + cpOff + ", " + (cpOff + cpSize)
-                            + ") out of a base of " + baseLen + " bytes");
-                }
-                if (cpSize > resSize - o) {
-                    throw overflow(file, offset, resSize);
-                }
-                System.arraycopy(base, (int) cpOff, out, o, cpSize);
-                o += cpSize;
-            } else if (cmd != 0) {
-                if (cmd > deltaLen - i) {
-                    throw truncated(file, offset);
-                }
-                if (cmd > resSize - o) {
-                    throw overflow(file, offset, resSize);
-                }
-                System.arraycopy(delta, i, out, o, cmd);
-                i += cmd;
-                o += cmd;
-            } else {
-                throw new CorruptPackException(file, offset, "delta has reserved instruction 0 at byte " + (i - 1));
+        for (int i = start; i < deltaLen; ) {
+            long w = instruction(delta, i, deltaLen, baseLen, file, offset);
+            int n = length(w);
+            if (n > resSize - o) {
+                throw overflow(file, offset, resSize);
             }
+            if (isCopy(w)) {
+                System.arraycopy(base, (int) copyOffset(w), out, o, n);
+            } else {
+                System.arraycopy(delta, i + 1, out, o, n);
+            }
+            o += n;
+            i = next(w, i);
         }
         if (o != resSize) {
             throw new CorruptPackException(file, offset, "delta produced " + o + " bytes, header declared " + resSize);
         }
     }
 
-    static long varint(byte[] d, int len, int[] pos, Path file, long offset) throws CorruptPackException {
-        long v = 0;
-        int shift = 0;
-        int c;
-        do {
-            if (pos[0] >= len) {
-                throw truncated(file, offset);
+    /** The {@code which}-th header value: 0 the source size, 1 the result size, 2 the header's length. */
+    private static long varints(byte[] d, int len, Path file, long offset, int which) throws CorruptPackException {
+        int i = 0;
+        for (int k = 0; ; k++) {
+            long v = 0;
+            int shift = 0;
+            int c;
+            do {
+                if (i >= len) {
+                    throw truncated(file, offset);
+                }
+                if (shift > 56) {
+                    throw new CorruptPackException(file, offset, "delta header size varint overflows");
+                }
+                c = d[i++] & 0xff;
+                v |= (long) (c & 0x7f) << shift;
+                shift += 7;
+            } while ((c & 0x80) != 0);
+            if (k == which) {
+                return v;
             }
-            if (shift > 56) {
-                throw new CorruptPackException(file, offset, "delta header size varint overflows");
+            if (k == 1) {
+                return i;
             }
-            c = d[pos[0]++] & 0xff;
-            v |= (long) (c & 0x7f) << shift;
-            shift += 7;
-        } while ((c & 0x80) != 0);
-        return v;
+        }
     }
 
-    private static CorruptPackException truncated(Path file, long offset) {
+    static CorruptPackException truncated(Path file, long offset) {
         return new CorruptPackException(file, offset, "delta instructions are truncated");
     }
 
-    private static CorruptPackException overflow(Path file, long offset, long size) {
+    static CorruptPackException overflow(Path file, long offset, long size) {
         return new CorruptPackException(file, offset, "delta writes past its declared result size " + size);
     }
 }

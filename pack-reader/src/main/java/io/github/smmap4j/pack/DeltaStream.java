@@ -41,13 +41,9 @@ final class DeltaStream extends InputStream {
         this.baseSize = baseSize;
         this.file = file;
         this.offset = offset;
-        int[] p = {0};
-        long src = Delta.varint(delta, deltaLen, p, file, offset);
-        if (src != baseSize) {
-            throw new CorruptPackException(file, offset, "delta base size " + src + " does not match base of " + baseSize + " bytes");
-        }
-        this.resultSize = Delta.varint(delta, deltaLen, p, file, offset);
-        this.ip = p[0];
+        long h = Delta.header(delta, deltaLen, baseSize, Long.MAX_VALUE, file, offset);
+        this.resultSize = Delta.headerResult(h);
+        this.ip = Delta.headerStart(h);
     }
 
     long resultSize() {
@@ -96,51 +92,23 @@ final class DeltaStream extends InputStream {
             copyLeft -= n;
         }
         produced += n;
-        if (produced > resultSize) {
-            throw new CorruptPackException(file, offset, "delta writes past its declared result size " + resultSize);
-        }
         return n;
     }
 
     private void decode() throws CorruptPackException {
-        int cmd = delta[ip++] & 0xff;
-        if ((cmd & 0x80) != 0) {
-            long cpOff = 0;
-            long cpSize = 0;
-            for (int bit = 0; bit < 4; bit++) {
-                if ((cmd & (1 << bit)) != 0) {
-                    cpOff |= (long) (next() & 0xff) << (8 * bit);
-                }
-            }
-            for (int bit = 0; bit < 3; bit++) {
-                if ((cmd & (0x10 << bit)) != 0) {
-                    cpSize |= (long) (next() & 0xff) << (8 * bit);
-                }
-            }
-            if (cpSize == 0) {
-                cpSize = 0x10000;
-            }
-            if (cpOff + cpSize > baseSize) {
-                throw new CorruptPackException(file, offset, "delta copies [" + cpOff + ", " + (cpOff + cpSize)
-                        + ") out of a base of " + baseSize + " bytes");
-            }
-            copyFrom = cpOff;
-            copyLeft = cpSize;
-        } else if (cmd != 0) {
-            if (cmd > deltaLen - ip) {
-                throw new CorruptPackException(file, offset, "delta instructions are truncated");
-            }
-            insertLeft = cmd;
+        long w = Delta.instruction(delta, ip, deltaLen, baseSize, file, offset);
+        int n = Delta.length(w);
+        if (n > resultSize - produced) {
+            throw Delta.overflow(file, offset, resultSize);
+        }
+        if (Delta.isCopy(w)) {
+            copyFrom = Delta.copyOffset(w);
+            copyLeft = n;
+            ip = Delta.next(w, ip);
         } else {
-            throw new CorruptPackException(file, offset, "delta has reserved instruction 0 at byte " + (ip - 1));
+            insertLeft = n;
+            ip++; // the literal bytes follow the instruction byte
         }
-    }
-
-    private byte next() throws CorruptPackException {
-        if (ip >= deltaLen) {
-            throw new CorruptPackException(file, offset, "delta instructions are truncated");
-        }
-        return delta[ip++];
     }
 
     /**

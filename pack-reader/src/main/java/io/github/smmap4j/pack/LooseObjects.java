@@ -15,25 +15,72 @@ import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Loose objects: one zlib-compressed file per object at {@code objects/xx/yyyy…}, holding
- * {@code "<type> <size>\0"} and the content. Small files, read with plain I/O, not mapped.
+ * The loose objects of a database's object directories (its own, then its alternates'): one
+ * zlib-compressed file per object at {@code objects/xx/yyyy…}, holding {@code "<type> <size>\0"}
+ * and the content. Small files, read with plain I/O, not mapped. An id found in several
+ * directories is read from the first. Thread-safe (no state but the directories).
  */
 final class LooseObjects {
-    private final Path dir;
+    private final List<Path> dirs;
     private final ObjectFormat format;
 
-    LooseObjects(Path objectsDir, ObjectFormat format) {
-        this.dir = objectsDir;
+    LooseObjects(List<Path> objectDirs, ObjectFormat format) {
+        this.dirs = List.copyOf(objectDirs);
         this.format = format;
     }
 
-    Path fileOf(ObjectId id) {
+    private static Path fileOf(Path dir, ObjectId id) {
         String hex = id.name();
         return dir.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
     }
 
     boolean has(ObjectId id) {
-        return id.length() == format.length() && Files.isRegularFile(fileOf(id));
+        if (id.length() != format.length()) {
+            return false;
+        }
+        for (Path d : dirs) {
+            if (Files.isRegularFile(fileOf(d, id))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Loads {@code id}, or returns null if no directory holds it: whole when at most
+     * {@code streamThreshold} bytes, else as a loader that streams the file on each open.
+     */
+    ObjectLoader load(ObjectId id, long streamThreshold, long maxObjectSize) throws IOException {
+        Opened o = open(id);
+        if (o == null) {
+            return null;
+        }
+        if (o.size > streamThreshold) {
+            o.close();
+            return new ObjectLoader(id, o.type, o.size, () -> {
+                Opened s = open(id);
+                if (s == null) {
+                    throw new MissingObjectException(id);
+                }
+                return new java.io.FilterInputStream(s.content) {
+                    @Override
+                    public void close() throws IOException {
+                        s.close();
+                    }
+                };
+            });
+        }
+        try (o) {
+            Limits.arraySize(o.size, maxObjectSize, "object", o.file, 0);
+            return new ObjectLoader(id, o.type, readAll(o));
+        }
+    }
+
+    /** Returns what {@code cat-file --batch-check} prints of loose {@code id}, or null if there is none. */
+    ObjectInfo info(ObjectId id) throws IOException {
+        try (Opened o = open(id)) {
+            return o == null ? null : new ObjectInfo(id, o.type, o.size, o.fileSize, format.zeroId());
+        }
     }
 
     /** A stream positioned at the content of a loose object, with its type and size. */
@@ -42,9 +89,11 @@ final class LooseObjects {
         final long size;
         final InputStream content;
         final long fileSize;
+        final Path file;
         private final Inflater inflater;
 
-        Opened(ObjectType type, long size, InputStream content, long fileSize, Inflater inflater) {
+        Opened(Path file, ObjectType type, long size, InputStream content, long fileSize, Inflater inflater) {
+            this.file = file;
             this.type = type;
             this.size = size;
             this.content = content;
@@ -62,20 +111,24 @@ final class LooseObjects {
         }
     }
 
-    /** Opens {@code id}, parsing its header, or returns null if there is no such file. */
+    /** Opens {@code id} in the first directory holding it, parsing its header, or returns null if none does. */
     Opened open(ObjectId id) throws IOException {
         if (id.length() != format.length()) {
             return null;
         }
-        Path f = fileOf(id);
-        InputStream raw;
-        long fileSize;
-        try {
-            raw = Files.newInputStream(f);
-            fileSize = Files.size(f);
-        } catch (NoSuchFileException e) {
-            return null;
+        for (Path d : dirs) {
+            Path f = fileOf(d, id);
+            try {
+                InputStream raw = Files.newInputStream(f);
+                return open(f, raw, Files.size(f));
+            } catch (NoSuchFileException e) {
+                // not in this directory
+            }
         }
+        return null;
+    }
+
+    private static Opened open(Path f, InputStream raw, long fileSize) throws IOException {
         Inflater inf = new Inflater();
         InputStream in = new InflaterInputStream(new BufferedInputStream(raw, 8192), inf, 8192);
         try {
@@ -98,10 +151,10 @@ final class LooseObjects {
                 throw new CorruptPackException(f, 0, "bad loose object header '" + hdr + "'");
             }
             long size = Long.parseLong(sz);
-            if (size > fileSize * PackFile.MAX_INFLATE_RATIO + 64) {
+            if (!Limits.inflatable(size, fileSize)) {
                 throw new CorruptPackException(f, 0, "declared size " + size + " cannot come from a file of " + fileSize + " bytes");
             }
-            return new Opened(type, size, in, fileSize, inf);
+            return new Opened(f, type, size, in, fileSize, inf);
         } catch (ZipException e) {
             in.close();
             inf.end();
@@ -114,7 +167,8 @@ final class LooseObjects {
     }
 
     /** Reads the whole content of an opened object (which must fit in an array). */
-    static byte[] readAll(Opened o, Path f) throws IOException {
+    private static byte[] readAll(Opened o) throws IOException {
+        Path f = o.file;
         byte[] out = new byte[(int) o.size];
         try {
             int n = o.content.readNBytes(out, 0, out.length);
@@ -133,26 +187,33 @@ final class LooseObjects {
     /** Adds ids whose hex starts with {@code prefix} (at least 1 digit) to {@code out}, up to {@code limit}. */
     void resolve(String prefix, List<ObjectId> out, int limit) throws IOException {
         String p = prefix.toLowerCase(java.util.Locale.ROOT);
-        if (p.length() == 1) {
-            for (int d = 0; d < 16; d++) {
-                scanDir(p + Character.forDigit(d, 16), "", out, limit);
+        for (Path dir : dirs) {
+            if (p.length() == 1) {
+                for (int d = 0; d < 16; d++) {
+                    scanDir(dir, p + Character.forDigit(d, 16), "", out, limit);
+                }
+            } else {
+                scanDir(dir, p.substring(0, 2), p.substring(2), out, limit);
             }
-        } else {
-            scanDir(p.substring(0, 2), p.substring(2), out, limit);
         }
     }
 
+    /**
+     * Calls {@code action} for every loose id as git's {@code for_each_loose_object} meets them:
+     * object directories in order, {@code 00..ff}, each in directory-listing order. An id in
+     * several directories is reported once per directory.
+     */
     void forEach(Consumer<ObjectId> action) throws IOException {
-        for (int b = 0; b < 256; b++) {
-            String sub = String.format("%02x", b);
-            List<ObjectId> ids = new java.util.ArrayList<>();
-            scanDir(sub, "", ids, Integer.MAX_VALUE);
-            ids.sort(null);
-            ids.forEach(action);
+        List<ObjectId> ids = new java.util.ArrayList<>();
+        for (Path dir : dirs) {
+            for (int b = 0; b < 256; b++) {
+                scanDir(dir, String.format("%02x", b), "", ids, Integer.MAX_VALUE);
+            }
         }
+        ids.forEach(action);
     }
 
-    private void scanDir(String sub, String rest, List<ObjectId> out, int limit) throws IOException {
+    private void scanDir(Path dir, String sub, String rest, List<ObjectId> out, int limit) throws IOException {
         Path d = dir.resolve(sub);
         if (!Files.isDirectory(d)) {
             return;

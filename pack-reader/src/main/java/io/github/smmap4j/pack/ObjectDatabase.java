@@ -4,18 +4,9 @@ import io.github.smmap4j.core.MapManager;
 import io.github.smmap4j.core.SlidingWindowMapManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -35,30 +26,16 @@ public final class ObjectDatabase implements AutoCloseable {
     public static final long DEFAULT_BASE_CACHE = 32L << 20;
     /** Default stream threshold: objects above 16 MiB are streamed by {@link #open}. */
     public static final long DEFAULT_STREAM_THRESHOLD = 16L << 20;
-    /** Alternates nest at most this deep, as in git. */
-    private static final int MAX_ALTERNATE_DEPTH = 5;
 
-    private final Path gitDir;
-    private final ObjectFormat format;
+    private final RepositoryLayout layout;
     private final MapManager manager;
     private final boolean ownsManager;
-    private final DeltaBaseCache cache;
-    private final long streamThreshold;
-    private final long maxObjectSize;
-    private final List<Path> objectDirs;
-    private final List<LooseObjects> loose;
-    private final AtomicInteger packIds = new AtomicInteger();
-    private final ConcurrentLinkedQueue<ObjectReader> pool = new ConcurrentLinkedQueue<>();
-    private final Object scanLock = new Object();
-    private volatile PackFile[] packs = new PackFile[0];
-    private final Map<Path, PackFile> packsByIdx = new HashMap<>();
-    private final List<PackFile> retired = new ArrayList<>();
+    private final Storage storage;
+    private final ReaderPool pool;
     private volatile boolean closed;
-    private List<Object> scannedStamps = List.of();
 
-    private ObjectDatabase(Builder b, Path gitDir, Path objects, ObjectFormat format) throws IOException {
-        this.gitDir = gitDir;
-        this.format = format;
+    private ObjectDatabase(Builder b, RepositoryLayout layout, ObjectFormat format) throws IOException {
+        this.layout = layout;
         if (b.manager != null) {
             this.manager = b.manager;
             this.ownsManager = false;
@@ -73,19 +50,12 @@ public final class ObjectDatabase implements AutoCloseable {
             this.manager = mb.build();
             this.ownsManager = true;
         }
-        this.cache = new DeltaBaseCache(b.baseCacheBytes);
-        this.streamThreshold = b.streamThreshold;
-        this.maxObjectSize = b.maxObjectSize;
-        Set<Path> dirs = new LinkedHashSet<>();
-        collectAlternates(objects, dirs, 0);
-        this.objectDirs = List.copyOf(dirs);
-        List<LooseObjects> l = new ArrayList<>();
-        for (Path d : objectDirs) {
-            l.add(new LooseObjects(d, format));
-        }
-        this.loose = List.copyOf(l);
+        this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs()),
+                new LooseObjects(layout.objectDirs(), format), new DeltaBaseCache(b.baseCacheBytes), format,
+                b.streamThreshold, b.maxObjectSize);
+        this.pool = new ReaderPool(storage);
         try {
-            rescan();
+            storage.packs().rescan();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -104,73 +74,61 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /** Returns the git directory (or the objects directory's parent). */
     public Path gitDir() {
-        return gitDir;
+        return layout.gitDir();
     }
 
     /** Returns the object format (from {@code extensions.objectFormat}). */
     public ObjectFormat format() {
-        return format;
-    }
-
-    /** Returns the map manager all packs are read through. */
-    public MapManager manager() {
-        return manager;
+        return storage.format();
     }
 
     /** Returns the object directories searched: this repository's, then its alternates'. */
     public List<Path> objectDirectories() {
-        return objectDirs;
+        return layout.objectDirs();
     }
 
-    /** Returns the packs currently known, newest scan order. */
+    /** Returns the packs currently known, in scan order. */
     public List<PackFile> packs() {
         return List.of(packArray());
+    }
+
+    /**
+     * Returns the packs in the order git enumerates them for {@code --unordered} (packfile.c):
+     * local packs before alternates', newest {@code .pack} first, ties in directory order.
+     */
+    public List<PackFile> packsInGitOrder() throws IOException {
+        ensureOpen();
+        return storage.packs().inGitOrder();
     }
 
     /** Returns a new single-thread reader; close it when done. */
     public ObjectReader newReader() {
         ensureOpen();
-        return new ObjectReader(this);
+        return new ObjectReader(storage);
     }
 
     /** Returns true if some pack, loose object or alternate holds {@code id}. */
     public boolean has(ObjectId id) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            for (PackFile p : packArray()) {
-                boolean found;
-                try {
-                    found = p.index.contains(id);
-                } catch (InternalError e) {
-                    throw ObjectReader.faulted(this, e); // idx truncated while mapped
-                }
-                if (found) {
-                    return true;
-                }
-            }
-            for (LooseObjects l : loose) {
-                if (l.has(id)) {
-                    return true;
-                }
-            }
-            if (attempt > 0 || !rescanIfChanged()) {
-                return false;
-            }
-        }
+        ensureOpen();
+        return pool.with(r -> r.has(id));
     }
 
     /** Loads {@code id} (see {@link ObjectReader#open}). */
     public ObjectLoader open(ObjectId id) throws IOException {
-        return withReader(r -> r.open(id));
+        ensureOpen();
+        return pool.with(r -> r.open(id));
     }
 
     /** Returns the type and size of {@code id} without inflating its content. */
     public ObjectHeader header(ObjectId id) throws IOException {
-        return withReader(r -> r.header(id));
+        ensureOpen();
+        return pool.with(r -> r.header(id));
     }
 
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
-        return withReader(r -> r.info(id));
+        ensureOpen();
+        return pool.with(r -> r.info(id));
     }
 
     /** Opens a stream over {@code id}'s content; objects above the stream threshold are not held whole. */
@@ -186,6 +144,7 @@ public final class ObjectDatabase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code name} is not hex or too short/long
      */
     public ObjectId resolve(String name) throws IOException {
+        ObjectFormat format = format();
         if (!ObjectId.isHex(name) || name.length() > format.hexLength()) {
             throw new IllegalArgumentException("not an object id or abbreviation: " + name);
         }
@@ -200,7 +159,7 @@ public final class ObjectDatabase implements AutoCloseable {
             throw new IllegalArgumentException("abbreviation " + name + " is shorter than 4 hex digits");
         }
         List<ObjectId> found = candidates(name);
-        if (found.isEmpty() && rescanIfChanged()) {
+        if (found.isEmpty() && storage.packs().rescanIfChanged()) {
             found = candidates(name);
         }
         if (found.isEmpty()) {
@@ -217,73 +176,40 @@ public final class ObjectDatabase implements AutoCloseable {
         for (PackFile p : packArray()) {
             p.index.resolve(prefix, out, 1000);
         }
-        for (LooseObjects l : loose) {
-            l.resolve(prefix, out, 1000);
-        }
+        storage.loose().resolve(prefix, out, 1000);
         return out.stream().distinct().sorted().toList();
     }
 
     /** Calls {@code action} for every object id once, in id order (merging packs and loose objects). */
     public void forEachId(Consumer<ObjectId> action) throws IOException {
-        PackFile[] ps = packArray();
-        List<ObjectId> looseIds = new ArrayList<>();
-        for (LooseObjects l : loose) {
-            l.forEach(looseIds::add);
-        }
-        looseIds.sort(null);
-        int[] next = new int[ps.length];
-        ObjectId[] head = new ObjectId[ps.length];
-        for (int i = 0; i < ps.length; i++) {
-            head[i] = ps[i].objectCount() > 0 ? ps[i].index.idAt(0) : null;
-        }
-        int li = 0;
-        ObjectId last = null;
-        while (true) {
-            ObjectId min = li < looseIds.size() ? looseIds.get(li) : null;
-            for (ObjectId h : head) {
-                if (h != null && (min == null || h.compareTo(min) < 0)) {
-                    min = h;
-                }
-            }
-            if (min == null) {
-                return;
-            }
-            // Advance every source positioned at min: each id is reported once.
-            for (int i = 0; i < ps.length; i++) {
-                if (min.equals(head[i])) {
-                    next[i]++;
-                    head[i] = next[i] < ps[i].objectCount() ? ps[i].index.idAt(next[i]) : null;
-                }
-            }
-            while (li < looseIds.size() && looseIds.get(li).equals(min)) {
-                li++;
-            }
-            if (!min.equals(last)) {
-                action.accept(min);
-                last = min;
-            }
-        }
+        forEachObject(l -> action.accept(l.id()));
     }
 
-    /** An entry visited by {@link #forEachInPackOrder}: the pack, its offset and id. */
-    public record PackedObject(PackFile pack, long offset, ObjectId id) {
+    /**
+     * Calls {@code action} for every object once, in id order, with where it lives (the first
+     * pack holding it, else loose): read each with {@link ObjectReader#open(ObjectLocation)}.
+     */
+    public void forEachObject(IOConsumer<ObjectLocation> action) throws IOException {
+        IdOrderMerge.forEach(packArray(), storage.loose(), action);
     }
 
-    /** Calls {@code action} for every packed object, pack by pack, in offset order. */
-    public void forEachInPackOrder(IOConsumer<PackedObject> action) throws IOException {
+    /** Calls {@code action} for every packed object, pack by pack (scan order), in offset order. */
+    public void forEachInPackOrder(IOConsumer<ObjectLocation> action) throws IOException {
         for (PackFile p : packArray()) {
             ReverseIndex rev = p.reverseIndex();
             for (int i = 0; i < rev.size(); i++) {
-                action.accept(new PackedObject(p, rev.offsetAt(i), p.index.idAt(rev.positionAt(i))));
+                action.accept(new ObjectLocation(p.index.idAt(rev.positionAt(i)), p, rev.offsetAt(i)));
             }
         }
     }
 
-    /** Calls {@code action} for every loose object id of this repository and its alternates. */
+    /**
+     * Calls {@code action} for every loose object id of this repository and its alternates, as
+     * git meets them: object directories in order, {@code 00..ff}, directory-listing order.
+     */
     public void forEachLooseId(Consumer<ObjectId> action) throws IOException {
-        for (LooseObjects l : loose) {
-            l.forEach(action);
-        }
+        ensureOpen();
+        storage.loose().forEach(action);
     }
 
     /** A consumer that may throw {@link IOException}. */
@@ -300,193 +226,27 @@ public final class ObjectDatabase implements AutoCloseable {
      */
     public boolean rescan() throws IOException {
         ensureOpen();
-        synchronized (scanLock) {
-            return scan();
-        }
-    }
-
-    /** Rescans only if a pack directory changed since the last scan: a miss costs a stat, not a listing. */
-    boolean rescanIfChanged() throws IOException {
-        ensureOpen();
-        synchronized (scanLock) {
-            if (packDirStamps().equals(scannedStamps)) {
-                return false;
-            }
-            return scan();
-        }
-    }
-
-    private List<Object> packDirStamps() {
-        List<Object> stamps = new ArrayList<>();
-        for (Path d : objectDirs) {
-            try {
-                stamps.add(Files.getLastModifiedTime(d.resolve("pack")));
-            } catch (IOException e) {
-                stamps.add(null); // no pack directory (yet)
-            }
-        }
-        return stamps;
-    }
-
-    /** Lists the pack directories and opens new packs; the caller holds {@code scanLock}. */
-    private boolean scan() throws IOException {
-        scannedStamps = packDirStamps();
-        Map<Path, PackFile> seen = new HashMap<>();
-        List<PackFile> order = new ArrayList<>();
-        boolean changed = false;
-        for (Path d : objectDirs) {
-            Path packDir = d.resolve("pack");
-            if (!Files.isDirectory(packDir)) {
-                continue;
-            }
-            List<Path> idxs = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir, "pack-*.idx")) {
-                ds.forEach(idxs::add);
-            }
-            idxs.sort(null);
-            for (Path idx : idxs) {
-                String n = idx.getFileName().toString();
-                Path pack = packDir.resolve(n.substring(0, n.length() - 4) + ".pack");
-                if (!Files.isRegularFile(pack)) {
-                    continue; // an index without its pack (being written or deleted) is skipped, as git does
-                }
-                PackFile p = packsByIdx.get(idx);
-                if (p != null && p.changedOnDisk()) {
-                    // Replaced or truncated under the same name: reopen (the old one is retired below).
-                    p = null;
-                }
-                if (p == null) {
-                    try {
-                        p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
-                    } catch (java.nio.file.NoSuchFileException gone) {
-                        continue; // deleted between listing and opening (gc/repack at work)
-                    }
-                    changed = true;
-                }
-                seen.put(idx, p);
-                order.add(p);
-            }
-        }
-        for (Map.Entry<Path, PackFile> e : packsByIdx.entrySet()) {
-            if (seen.get(e.getKey()) != e.getValue()) {
-                // Readers may still be inside it: close it when the database closes.
-                retired.add(e.getValue());
-                changed = true;
-            }
-        }
-        packsByIdx.clear();
-        packsByIdx.putAll(seen);
-        packs = order.toArray(new PackFile[0]);
-        return changed;
+        return storage.packs().rescan();
     }
 
     PackFile[] packArray() {
         ensureOpen();
-        return packs;
+        return storage.packs().packs();
     }
 
-    DeltaBaseCache cache() {
-        return cache;
+    /** The map manager (for tests: the CLI and users keep the manager they pass in). */
+    MapManager manager() {
+        return manager;
     }
 
-    long streamThreshold() {
-        return streamThreshold;
-    }
-
-    long maxObjectSize() {
-        return maxObjectSize;
-    }
-
-    ObjectLoader openLoose(ObjectId id) throws IOException {
-        for (LooseObjects l : loose) {
-            LooseObjects.Opened o = l.open(id);
-            if (o == null) {
-                continue;
-            }
-            Path f = l.fileOf(id);
-            if (o.size > streamThreshold) {
-                long size = o.size;
-                ObjectType type = o.type;
-                o.close();
-                return new ObjectLoader(id, type, size, () -> {
-                    LooseObjects.Opened s = l.open(id);
-                    if (s == null) {
-                        throw new MissingObjectException(id);
-                    }
-                    return new java.io.FilterInputStream(s.content) {
-                        @Override
-                        public void close() throws IOException {
-                            s.close();
-                        }
-                    };
-                });
-            }
-            try (o) {
-                if (o.size > maxObjectSize) {
-                    throw new CorruptPackException(f, 0, "object of " + o.size + " bytes exceeds the limit of " + maxObjectSize);
-                }
-                return new ObjectLoader(id, o.type, LooseObjects.readAll(o, f));
-            }
-        }
-        return null;
-    }
-
-    ObjectHeader looseHeader(ObjectId id) throws IOException {
-        for (LooseObjects l : loose) {
-            try (LooseObjects.Opened o = l.open(id)) {
-                if (o != null) {
-                    return new ObjectHeader(o.type, o.size);
-                }
-            }
-        }
-        return null;
-    }
-
-    ObjectInfo looseInfo(ObjectId id) throws IOException {
-        for (LooseObjects l : loose) {
-            try (LooseObjects.Opened o = l.open(id)) {
-                if (o != null) {
-                    return new ObjectInfo(id, o.type, o.size, o.fileSize, format.zeroId());
-                }
-            }
-        }
-        return null;
-    }
-
-    /** A read done with a pooled reader. */
-    @FunctionalInterface
-    private interface ReaderCall<T> {
-        T call(ObjectReader r) throws IOException;
-    }
-
-    /** Runs {@code call} with a reader from the pool and gives the reader back, unpinned. */
-    private <T> T withReader(ReaderCall<T> call) throws IOException {
-        ObjectReader r = borrow();
-        try {
-            return call.call(r);
-        } finally {
-            giveBack(r);
-        }
-    }
-
-    private ObjectReader borrow() {
-        ensureOpen();
-        ObjectReader r = pool.poll();
-        return r != null ? r : new ObjectReader(this);
-    }
-
-    private void giveBack(ObjectReader r) {
-        r.release(); // an idle pooled reader pins no window
-        if (closed || pool.size() >= 2 * Runtime.getRuntime().availableProcessors()) {
-            r.close();
-        } else {
-            pool.offer(r);
-        }
+    /** The parts every reader shares (for the verifier and tests). */
+    Storage storage() {
+        return storage;
     }
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("object database " + gitDir + " is closed");
+            throw new IllegalStateException("object database " + gitDir() + " is closed");
         }
     }
 
@@ -497,22 +257,9 @@ public final class ObjectDatabase implements AutoCloseable {
             return;
         }
         closed = true;
-        ObjectReader r;
-        while ((r = pool.poll()) != null) {
-            r.close();
-        }
-        synchronized (scanLock) {
-            for (PackFile p : packsByIdx.values()) {
-                p.close();
-            }
-            for (PackFile p : retired) {
-                p.close();
-            }
-            packsByIdx.clear();
-            retired.clear();
-            packs = new PackFile[0];
-        }
-        cache.clear();
+        pool.close();
+        storage.packs().close();
+        storage.cache().clear();
         if (ownsManager) {
             manager.close();
         }
@@ -520,28 +267,7 @@ public final class ObjectDatabase implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ObjectDatabase[" + gitDir + ", " + packs.length + " packs, " + format.configName() + "]";
-    }
-
-    private static void collectAlternates(Path objects, Set<Path> out, int depth) throws IOException {
-        Path real = objects.toRealPath();
-        if (!out.add(real) || depth > MAX_ALTERNATE_DEPTH) {
-            return;
-        }
-        Path alt = real.resolve("info").resolve("alternates");
-        if (!Files.isRegularFile(alt)) {
-            return;
-        }
-        for (String line : Files.readAllLines(alt)) {
-            String s = line.strip();
-            if (s.isEmpty() || s.startsWith("#")) {
-                continue;
-            }
-            Path p = real.resolve(s).normalize();
-            if (Files.isDirectory(p)) {
-                collectAlternates(p, out, depth + 1);
-            }
-        }
+        return "ObjectDatabase[" + gitDir() + ", " + storage.packs().packs().length + " packs, " + format().configName() + "]";
     }
 
     /** Configures an {@link ObjectDatabase}. */
@@ -552,7 +278,7 @@ public final class ObjectDatabase implements AutoCloseable {
         private long maxMappedMemory = -1;
         private long baseCacheBytes = DEFAULT_BASE_CACHE;
         private long streamThreshold = DEFAULT_STREAM_THRESHOLD;
-        private long maxObjectSize = Integer.MAX_VALUE - 16;
+        private long maxObjectSize = Limits.MAX_ARRAY;
         private ObjectFormat format;
 
         private Builder(Path repo) {
@@ -579,28 +305,22 @@ public final class ObjectDatabase implements AutoCloseable {
 
         /** Sets the delta base cache size in bytes (0 disables it). */
         public Builder deltaBaseCache(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("deltaBaseCache must be >= 0: " + bytes);
-            }
-            this.baseCacheBytes = bytes;
+            this.baseCacheBytes = nonNegative("deltaBaseCache", bytes);
             return this;
         }
 
         /** Objects larger than this are returned as streaming loaders. */
         public Builder streamThreshold(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("streamThreshold must be >= 0: " + bytes);
-            }
-            this.streamThreshold = bytes;
+            this.streamThreshold = nonNegative("streamThreshold", bytes);
             return this;
         }
 
-        /** Refuses to materialize objects (and deltas) larger than this. */
+        /** Refuses to materialize objects (and deltas) larger than this (at most the largest array). */
         public Builder maxObjectSize(long bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("maxObjectSize must be > 0: " + bytes);
             }
-            this.maxObjectSize = Math.min(bytes, Integer.MAX_VALUE - 16);
+            this.maxObjectSize = Math.min(bytes, Limits.MAX_ARRAY);
             return this;
         }
 
@@ -610,65 +330,21 @@ public final class ObjectDatabase implements AutoCloseable {
             return this;
         }
 
+        private static long nonNegative(String name, long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException(name + " must be >= 0: " + v);
+            }
+            return v;
+        }
+
         /**
          * Opens the database.
          *
          * @throws java.io.FileNotFoundException if {@code repo} is not a git repository
          */
         public ObjectDatabase build() throws IOException {
-            Path r = repo.toAbsolutePath().normalize();
-            Path gitDir;
-            Path objects;
-            if (Files.isDirectory(r.resolve(".git").resolve("objects"))) {
-                gitDir = r.resolve(".git");
-                objects = gitDir.resolve("objects");
-            } else if (Files.isRegularFile(r.resolve(".git"))) {
-                gitDir = gitFileTarget(r);
-                objects = gitDir.resolve("objects");
-            } else if (Files.isDirectory(r.resolve("objects")) && Files.exists(r.resolve("HEAD"))) {
-                gitDir = r;
-                objects = r.resolve("objects");
-            } else if (Files.isDirectory(r.resolve("pack")) && r.getFileName() != null
-                    && r.getFileName().toString().equals("objects")) {
-                gitDir = r.getParent();
-                objects = r;
-            } else {
-                throw new java.io.FileNotFoundException("not a git repository (or objects directory): " + r);
-            }
-            ObjectFormat f = format != null ? format : readFormat(gitDir);
-            return new ObjectDatabase(this, gitDir, objects, f);
-        }
-
-        private static Path gitFileTarget(Path workTree) throws IOException {
-            String s = Files.readString(workTree.resolve(".git")).strip();
-            if (!s.startsWith("gitdir:")) {
-                throw new java.io.FileNotFoundException("not a git repository: " + workTree + " (bad .git file)");
-            }
-            return workTree.resolve(s.substring(7).strip()).normalize();
-        }
-
-        /** Reads {@code extensions.objectFormat} from the repository's config; SHA-1 if absent. */
-        static ObjectFormat readFormat(Path gitDir) throws IOException {
-            Path config = gitDir == null ? null : gitDir.resolve("config");
-            if (config == null || !Files.isRegularFile(config)) {
-                return ObjectFormat.SHA1;
-            }
-            String section = "";
-            for (String line : Files.readAllLines(config)) {
-                String s = line.strip();
-                if (s.startsWith("[")) {
-                    int end = s.indexOf(']');
-                    section = (end > 0 ? s.substring(1, end) : s.substring(1)).strip().toLowerCase(Locale.ROOT);
-                    s = end > 0 ? s.substring(end + 1).strip() : "";
-                }
-                if (section.equals("extensions") && !s.isEmpty()) {
-                    int eq = s.indexOf('=');
-                    if (eq > 0 && s.substring(0, eq).strip().equalsIgnoreCase("objectformat")) {
-                        return ObjectFormat.fromConfig(s.substring(eq + 1).strip());
-                    }
-                }
-            }
-            return ObjectFormat.SHA1;
+            RepositoryLayout layout = RepositoryLayout.find(repo);
+            return new ObjectDatabase(this, layout, format != null ? format : ObjectFormat.of(layout.gitDir()));
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.github.smmap4j.pack;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.security.NoSuchAlgorithmException;
 
 /** The hash function of a repository: its {@code extensions.objectFormat}. */
@@ -52,6 +56,44 @@ public enum ObjectFormat {
             }
         }
         throw new IllegalArgumentException("unknown object format: " + name);
+    }
+
+    /**
+     * Returns the format of the repository whose git directory is {@code gitDir}: its
+     * {@code extensions.objectFormat}, SHA-1 when the config or the setting is absent.
+     *
+     * @throws IllegalArgumentException if the config names an unknown format
+     */
+    public static ObjectFormat of(Path gitDir) throws IOException {
+        Path config = gitDir.resolve("config");
+        if (!Files.isRegularFile(config)) {
+            return SHA1;
+        }
+        String section = "";
+        for (String line : Files.readAllLines(config)) {
+            String s = line.strip();
+            if (s.startsWith("[")) {
+                int end = s.indexOf(']');
+                section = (end > 0 ? s.substring(1, end) : s.substring(1)).strip().toLowerCase(Locale.ROOT);
+                s = end > 0 ? s.substring(end + 1).strip() : "";
+            }
+            if (section.equals("extensions") && !s.isEmpty()) {
+                int eq = s.indexOf('=');
+                if (eq > 0 && s.substring(0, eq).strip().equalsIgnoreCase("objectformat")) {
+                    return fromConfig(s.substring(eq + 1).strip());
+                }
+            }
+        }
+        return SHA1;
+    }
+
+    /**
+     * Returns the id of the empty tree, which git knows without storing it (a "cached object":
+     * every repository has it, with no size on disk).
+     */
+    public ObjectId emptyTreeId() {
+        return ObjectId.fromHex(this == SHA1 ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+                : "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321");
     }
 
     /** Returns the all-zero id of this format. */

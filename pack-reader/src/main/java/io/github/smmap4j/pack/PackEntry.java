@@ -10,14 +10,14 @@ package io.github.smmap4j.pack;
  * @param baseOffset for OFS_DELTA, the base entry's offset; else -1
  * @param baseId     for REF_DELTA, the base object's id; else null
  */
-public record PackEntry(long offset, int typeCode, long size, long dataOffset, long baseOffset, ObjectId baseId) {
+record PackEntry(long offset, int typeCode, long size, long dataOffset, long baseOffset, ObjectId baseId) {
     /** Returns true for OFS_DELTA and REF_DELTA entries. */
-    public boolean isDelta() {
+    boolean isDelta() {
         return typeCode == ObjectType.OFS_DELTA || typeCode == ObjectType.REF_DELTA;
     }
 
     /** Returns the object type of a whole entry, or null for deltas. */
-    public ObjectType type() {
+    ObjectType type() {
         return ObjectType.fromCode(typeCode);
     }
 }

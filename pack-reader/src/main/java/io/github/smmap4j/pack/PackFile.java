@@ -1,29 +1,26 @@
 package io.github.smmap4j.pack;
 
 import io.github.smmap4j.core.MapManager;
+import io.github.smmap4j.core.MappedFileTruncatedException;
 import io.github.smmap4j.core.WindowCursor;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * A {@code .pack} file and its index: entry headers, zlib inflation out of mapped windows
  * (entries may straddle windows), and the reverse index (entries in offset order).
  *
  * <p>Thread-safe: the per-thread state lives in the {@link ReadContext} each call is given.
+ * The database that opened a pack owns it and closes it.
  */
-public final class PackFile implements AutoCloseable {
+public final class PackFile {
     /** Largest entry header: 1 type/size byte + 9 size bytes + a 32-byte base id or 10 offset bytes. */
     static final int MAX_HEADER = 1 + 9 + 32;
-    /** zlib cannot expand input by more than about 1032:1; a larger declared size is a lie. */
-    static final long MAX_INFLATE_RATIO = 1032;
 
     final int id;
     final Path packPath;
@@ -34,7 +31,9 @@ public final class PackFile implements AutoCloseable {
     final long dataEnd;
     final int version;
     private final MapManager manager;
+    /** Built on first use under {@link #reverseLock} (private: users cannot lock it), then read without it. */
     private volatile ReverseIndex reverse;
+    private final Object reverseLock = new Object();
     /** Identity of the pack and idx files seen at open, to notice gc/repack replacing them. */
     private BasicFileAttributes packSeen;
     private BasicFileAttributes idxSeen;
@@ -64,25 +63,20 @@ public final class PackFile implements AutoCloseable {
             if (size < 12 + h) {
                 throw new CorruptPackException(c.path(), size, "pack file too short (" + size + " bytes)");
             }
-            c.useRegion(0, 12);
-            MemorySegment s = c.segment();
-            int magic = s.get(PackIndex.INT_BE, 0);
-            if (magic != 0x5041434b) { // "PACK"
+            ByteBuffer head = ByteBuffer.wrap(readFully(c, 0, 12));
+            if (head.getInt(0) != 0x5041434b) { // "PACK"
                 throw new CorruptPackException(c.path(), 0, "not a pack file (bad signature)");
             }
-            int version = s.get(PackIndex.INT_BE, 4);
+            int version = head.getInt(4);
             if (version != 2 && version != 3) {
                 throw new CorruptPackException(c.path(), 4, "unsupported pack version " + version);
             }
-            long count = Integer.toUnsignedLong(s.get(PackIndex.INT_BE, 8));
+            long count = Integer.toUnsignedLong(head.getInt(8));
             if (count != idx.objectCount()) {
                 throw new CorruptPackException(c.path(), 8, "pack has " + count + " objects but its index "
                         + idxPath.getFileName() + " has " + idx.objectCount());
             }
-            c.useRegion(size - h, h);
-            byte[] trailer = new byte[h];
-            MemorySegment.copy(c.segment(), ValueLayout.JAVA_BYTE, size - h - c.ofsBegin(), trailer, 0, h);
-            if (!Arrays.equals(trailer, idx.packChecksum())) {
+            if (!Arrays.equals(readFully(c, size - h, h), idx.packChecksum())) {
                 throw new CorruptPackException(c.path(), size - h, "pack checksum does not match its index "
                         + idxPath.getFileName());
             }
@@ -97,6 +91,19 @@ public final class PackFile implements AutoCloseable {
             idx.close();
             throw e;
         }
+    }
+
+    /** Reads {@code [pos, pos + len)} of a pack being opened (its header, its trailer). */
+    private static byte[] readFully(WindowCursor c, long pos, int len) throws IOException {
+        byte[] b = new byte[len];
+        for (int done = 0; done < len; ) {
+            int n = c.copyTo(pos + done, b, done, len - done);
+            if (n <= 0) {
+                throw new CorruptPackException(c.path(), pos + done, "pack file ends early");
+            }
+            done += n;
+        }
+        return b;
     }
 
     /**
@@ -122,9 +129,19 @@ public final class PackFile implements AutoCloseable {
         return packPath;
     }
 
-    /** Returns the index of this pack. */
-    public PackIndex index() {
+    /** Returns the index (package-private: internal type). */
+    PackIndex index() {
         return index;
+    }
+
+    /** Returns the {@code .idx} path. */
+    public Path indexPath() {
+        return index.path();
+    }
+
+    /** Returns the index format version (1 or 2). */
+    public int indexVersion() {
+        return index.version();
     }
 
     /** Returns the number of objects. */
@@ -155,24 +172,20 @@ public final class PackFile implements AutoCloseable {
     }
 
     /**
-     * Parses the entry header at {@code offset} into {@code ctx}'s header fields.
+     * Parses the entry header at {@code offset} into {@code ctx}'s {@link EntryHeader} and
+     * returns it (valid until {@code ctx} parses the next one).
      *
      * @throws CorruptPackException on an invalid type, an overflowing varint or a bad base offset
      */
-    void parseHeader(ReadContext ctx, long offset) throws IOException {
+    EntryHeader parseHeader(ReadContext ctx, long offset) throws IOException {
         if (offset < 12 || offset >= dataEnd) {
             throw new CorruptPackException(packPath, offset, "entry offset outside the pack data [12, " + dataEnd + ")");
         }
+        byte[] b = ctx.scratch;
         WindowCursor c = ctx.cursor(this);
         int avail = (int) Math.min(MAX_HEADER, dataEnd - offset);
-        if (!c.includesOffset(offset) || c.ofsEnd() < offset + avail) {
-            c.useRegion(offset, avail);
-        }
-        byte[] b = ctx.scratch;
-        try {
-            MemorySegment.copy(c.segment(), ValueLayout.JAVA_BYTE, offset - c.ofsBegin(), b, 0, avail);
-        } catch (InternalError e) {
-            throw truncatedUnderneath(offset, e);
+        for (int got = 0; got < avail; ) { // a header may straddle two windows
+            got += copy(c, offset + got, b, got, avail - got, offset);
         }
         int p = 0;
         int x = b[p++] & 0xff;
@@ -190,6 +203,7 @@ public final class PackFile implements AutoCloseable {
             size |= (long) (x & 0x7f) << shift;
             shift += 7;
         }
+        EntryHeader h = ctx.header;
         long base = -1;
         switch (type) {
             case 1, 2, 3, 4 -> { }
@@ -212,32 +226,58 @@ public final class PackFile implements AutoCloseable {
                 }
             }
             case ObjectType.REF_DELTA -> {
-                int h = format.length();
-                if (p + h > avail) {
+                int hl = format.length();
+                if (p + hl > avail) {
                     throw new CorruptPackException(packPath, offset, "delta base id runs past the end of the pack");
                 }
-                System.arraycopy(b, p, ctx.baseId, 0, h);
-                p += h;
+                System.arraycopy(b, p, h.baseId, 0, hl);
+                p += hl;
             }
             default -> throw new CorruptPackException(packPath, offset, "invalid object type " + type);
         }
         // Deflate cannot expand more than ~1032:1: a larger declared size is damage or an attack.
         long remaining = dataEnd - (offset + p);
-        if (size > remaining * MAX_INFLATE_RATIO + 64) {
+        if (!Limits.inflatable(size, remaining)) {
             throw new CorruptPackException(packPath, offset, "declared size " + size
                     + " cannot come from the " + remaining + " bytes left in the pack");
         }
-        ctx.typeCode = type;
-        ctx.size = size;
-        ctx.dataOffset = offset + p;
-        ctx.baseOffset = base;
+        h.typeCode = type;
+        h.size = size;
+        h.dataOffset = offset + p;
+        h.baseOffset = base;
+        return h;
     }
 
-    /** Returns the header of the entry at {@code offset}. */
-    PackEntry entry(ReadContext ctx, long offset) throws IOException {
-        parseHeader(ctx, offset);
-        ObjectId baseId = ctx.typeCode == ObjectType.REF_DELTA ? ObjectId.fromRaw(ctx.baseId, 0, format.length()) : null;
-        return new PackEntry(offset, ctx.typeCode, ctx.size, ctx.dataOffset, ctx.baseOffset, baseId);
+    /**
+     * Returns the offset of the base of the delta {@code h} in this pack: the OFS_DELTA base
+     * offset, or where this pack holds the REF_DELTA base; -1 if this pack does not hold it.
+     */
+    long baseOffsetOf(EntryHeader h) throws CorruptPackException {
+        if (h.typeCode == ObjectType.OFS_DELTA) {
+            return h.baseOffset;
+        }
+        int pos = index.findPosition(h.baseId(format));
+        return pos < 0 ? -1 : index.offsetAt(pos);
+    }
+
+    /**
+     * The one window-to-heap copy of pack data: copies up to {@code len} bytes at {@code pos}
+     * into {@code dst[off, off + n)} from the window holding {@code pos} (moving {@code c} if
+     * needed); a file truncated underneath is reported as corruption.
+     *
+     * @param entry offset of the entry read, for messages
+     * @return {@code n}, at least 1
+     */
+    int copy(WindowCursor c, long pos, byte[] dst, int off, int len, long entry) throws IOException {
+        try {
+            int n = c.copyTo(pos, dst, off, len);
+            if (n <= 0) {
+                throw new CorruptPackException(packPath, entry, "pack data ends at " + c.fileSize());
+            }
+            return n;
+        } catch (MappedFileTruncatedException e) {
+            throw new CorruptPackException(packPath, entry, "pack file was truncated while mapped", e);
+        }
     }
 
     /**
@@ -248,7 +288,11 @@ public final class PackFile implements AutoCloseable {
      * @return the number of compressed bytes consumed
      */
     long inflate(ReadContext ctx, long entry, long pos, byte[] out, int len) throws IOException {
-        return inflate(ctx, entry, pos, out, len, true);
+        PackInflater inf = ctx.inflater;
+        inf.start(this, ctx.cursor(this), entry, pos, len);
+        inf.readFully(out, 0, len);
+        inf.expectEnd();
+        return inf.consumed();
     }
 
     /** Compressed bytes handed to the Java prefix decoder: a delta header's 20 bytes need far fewer. */
@@ -260,89 +304,24 @@ public final class PackFile implements AutoCloseable {
      * which also reports any damage.
      */
     void inflatePrefix(ReadContext ctx, long entry, long pos, byte[] out, int len) throws IOException {
+        WindowCursor c = ctx.cursor(this);
         int avail = (int) Math.min(PREFIX_INPUT, dataEnd - pos);
         if (avail > 0) {
-            WindowCursor c = ctx.cursor(this);
-            if (!c.includesOffset(pos)) {
-                c.useRegion(pos, avail);
-            }
-            avail = (int) Math.min(avail, c.ofsEnd() - pos);
-            try {
-                MemorySegment.copy(c.segment(), ValueLayout.JAVA_BYTE, pos - c.ofsBegin(), ctx.chunk, 0, avail);
-            } catch (InternalError e) {
-                throw truncatedUnderneath(entry, e);
-            }
-            if (ctx.prefix.decode(ctx.chunk, avail, out, len) == len) {
+            avail = copy(c, pos, ctx.prefixInput, 0, avail, entry);
+            if (ctx.prefix.decode(ctx.prefixInput, avail, out, len) == len) {
                 return;
             }
         }
-        inflate(ctx, entry, pos, out, len, false);
-    }
-
-    private long inflate(ReadContext ctx, long entry, long pos, byte[] out, int len, boolean exact) throws IOException {
-        Inflater inf = ctx.inflater;
-        inf.reset();
-        WindowCursor c = ctx.cursor(this);
-        long start = pos;
-        // Small objects: copy about as many compressed bytes as the object has, not a full chunk.
-        int want = (int) Math.min(ReadContext.CHUNK, len + 64L);
-        int done = 0;
-        int stalls = 0;
-        try {
-            while (!inf.finished() && (exact || done < len)) {
-                if (inf.needsInput()) {
-                    if (pos >= dataEnd) {
-                        throw new CorruptPackException(packPath, entry, "compressed data runs past the end of the pack");
-                    }
-                    int n = (int) Math.min(want, dataEnd - pos);
-                    if (!c.includesOffset(pos)) {
-                        c.useRegion(pos, n);
-                    }
-                    n = (int) Math.min(n, c.ofsEnd() - pos);
-                    MemorySegment.copy(c.segment(), ValueLayout.JAVA_BYTE, pos - c.ofsBegin(), ctx.chunk, 0, n);
-                    inf.setInput(ctx.chunk, 0, n);
-                    pos += n;
-                    want = ReadContext.CHUNK;
-                }
-                int n;
-                if (done < len) {
-                    n = inf.inflate(out, done, len - done);
-                    done += n;
-                } else {
-                    n = inf.inflate(ctx.scratch, 0, 1);
-                    if (n > 0) {
-                        throw new CorruptPackException(packPath, entry, "data inflates to more than the declared " + len + " bytes");
-                    }
-                }
-                if (n == 0 && !inf.finished() && !inf.needsInput()) {
-                    if (inf.needsDictionary() || ++stalls > 2) {
-                        throw new CorruptPackException(packPath, entry, "zlib stream makes no progress");
-                    }
-                } else {
-                    stalls = 0;
-                }
-            }
-        } catch (DataFormatException e) {
-            throw new CorruptPackException(packPath, entry, "bad zlib data: " + e.getMessage(), e);
-        } catch (InternalError e) {
-            throw truncatedUnderneath(entry, e);
-        }
-        if (done != len) {
-            throw new CorruptPackException(packPath, entry, "data inflates to " + done + " bytes, header declared " + len);
-        }
-        return pos - inf.getRemaining() - start;
-    }
-
-    /** A read of a mapping whose file shrank underneath faults; the JVM reports it as InternalError. */
-    CorruptPackException truncatedUnderneath(long offset, InternalError e) {
-        return new CorruptPackException(packPath, offset, "pack file was truncated while mapped", e);
+        PackInflater inf = ctx.inflater;
+        inf.start(this, c, entry, pos, len);
+        inf.readFully(out, 0, len);
     }
 
     /** Returns the entries in offset order (built on first use, then shared). */
     ReverseIndex reverseIndex() throws CorruptPackException {
         ReverseIndex r = reverse;
         if (r == null) {
-            synchronized (this) {
+            synchronized (reverseLock) {
                 r = reverse;
                 if (r == null) {
                     r = ReverseIndex.build(this);
@@ -354,8 +333,7 @@ public final class PackFile implements AutoCloseable {
     }
 
     /** Closes the index mapping; the pack's windows go when the manager evicts or collects them. */
-    @Override
-    public void close() {
+    void close() {
         index.close();
     }
 

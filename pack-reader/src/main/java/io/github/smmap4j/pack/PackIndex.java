@@ -15,7 +15,7 @@ import java.util.List;
  * fan-out table and binary search. The whole index is mapped once through one pinned cursor, so
  * lookups are lock-free and safe from many threads.
  */
-public abstract sealed class PackIndex implements AutoCloseable permits PackIndexV1, PackIndexV2 {
+abstract sealed class PackIndex implements AutoCloseable permits PackIndexV1, PackIndexV2 {
     static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final int FANOUT_BYTES = 256 * 4;

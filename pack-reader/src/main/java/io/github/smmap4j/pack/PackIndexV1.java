@@ -4,7 +4,7 @@ import io.github.smmap4j.core.WindowCursor;
 import java.nio.file.Path;
 
 /** Index version 1: fan-out, then {@code (offset32, id)} per object, then the trailers. */
-public final class PackIndexV1 extends PackIndex {
+final class PackIndexV1 extends PackIndex {
     PackIndexV1(Path path, ObjectFormat format, WindowCursor cursor) throws CorruptPackException {
         super(path, format, cursor, 0);
         expectSize(FANOUT_BYTES + (long) count * (4 + hashLen) + 2L * hashLen, "index v1 size mismatch");

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * Index version 2: magic and version, fan-out, ids, CRC32s, 31-bit offsets whose top bit
  * points into a table of 64-bit offsets (packs over 2 GiB), then the trailers.
  */
-public final class PackIndexV2 extends PackIndex {
+final class PackIndexV2 extends PackIndex {
     private static final long HEADER = 8;
     private final long idsStart;
     private final long crcStart;

@@ -4,8 +4,6 @@ import io.github.smmap4j.core.MapManager;
 import io.github.smmap4j.core.WindowCursor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestException;
@@ -50,7 +48,7 @@ public final class PackVerifier {
     /** Deeper chains than git can write (its limit is 4095) are refused rather than held in memory. */
     static final int MAX_DEPTH = 10_000;
     private static final int CHUNK = 1 << 20;
-    private static final long ARRAY_LIMIT = Integer.MAX_VALUE - 16;
+    private static final long ARRAY_LIMIT = Limits.MAX_ARRAY;
     private static final int WHOLE = -1;
 
     /**
@@ -102,7 +100,6 @@ public final class PackVerifier {
         }
     }
 
-    private final MapManager manager;
     private final PackFile pack;
     private final ObjectFormat format;
     private final ReverseIndex rev;
@@ -126,9 +123,8 @@ public final class PackVerifier {
     private volatile Throwable trailerFailure;
     private long reported;
 
-    private PackVerifier(MapManager manager, PackFile pack, long maxObjectSize, int threads, boolean list,
+    private PackVerifier(PackFile pack, long maxObjectSize, int threads, boolean list,
                          ProgressListener progress) throws CorruptPackException {
-        this.manager = manager;
         this.pack = pack;
         this.format = pack.format;
         this.rev = pack.reverseIndex();
@@ -168,7 +164,7 @@ public final class PackVerifier {
         }
         PackFile pack = PackFile.open(0, manager, idxPath, packPath, format);
         try {
-            return new PackVerifier(manager, pack, ARRAY_LIMIT, threads, entries != null, progress).run(entries);
+            return new PackVerifier(pack, ARRAY_LIMIT, threads, entries != null, progress).run(entries);
         } finally {
             pack.close();
         }
@@ -182,7 +178,7 @@ public final class PackVerifier {
      */
     public static Result verify(ObjectDatabase db, PackFile pack, int threads, EntryConsumer entries) throws IOException {
         pack.index.verify();
-        return new PackVerifier(db.manager(), pack, db.maxObjectSize(), threads, entries != null, null).run(entries);
+        return new PackVerifier(pack, db.storage().maxObjectSize(), threads, entries != null, null).run(entries);
     }
 
     private Result run(EntryConsumer entries) throws IOException {
@@ -273,16 +269,7 @@ public final class PackVerifier {
         long entryEnd = n > 0 ? rev.offsetAt(0) : pack.dataEnd;
         try (WindowCursor c = pack.newCursor()) {
             for (long pos = 0; pos < pack.dataEnd; ) {
-                int len = (int) Math.min(buf.length, pack.dataEnd - pos);
-                if (!c.includesOffset(pos)) {
-                    c.useRegion(pos, len);
-                }
-                len = (int) Math.min(len, c.ofsEnd() - pos);
-                try {
-                    MemorySegment.copy(c.segment(), ValueLayout.JAVA_BYTE, pos - c.ofsBegin(), buf, 0, len);
-                } catch (InternalError e) {
-                    throw pack.truncatedUnderneath(pos, e);
-                }
+                int len = pack.copy(c, pos, buf, 0, (int) Math.min(buf.length, pack.dataEnd - pos), pos);
                 sum.update(buf, 0, len);
                 if (crcs) {
                     int p = 0;
@@ -336,21 +323,21 @@ public final class PackVerifier {
         int[] count = new int[n + 1];
         int rootCount = 0;
         int unresolved = 0;
-        try (ReadContext ctx = new ReadContext(manager)) {
+        try (ReadContext ctx = new ReadContext()) {
             for (int r = 0; r < n; r++) {
                 long off = rev.offsetAt(r);
                 pack.parseHeader(ctx, off);
                 if (headerSize != null) {
-                    headerSize[r] = ctx.size;
+                    headerSize[r] = ctx.header.size;
                 }
                 int b = WHOLE;
-                if (ctx.typeCode == ObjectType.OFS_DELTA) {
-                    b = rev.rankOf(ctx.baseOffset);
+                if (ctx.header.typeCode == ObjectType.OFS_DELTA) {
+                    b = rev.rankOf(ctx.header.baseOffset);
                     if (b < 0) {
-                        throw new CorruptPackException(pack.packPath, off, "delta base offset " + ctx.baseOffset + " is not an entry of the pack");
+                        throw new CorruptPackException(pack.packPath, off, "delta base offset " + ctx.header.baseOffset + " is not an entry of the pack");
                     }
-                } else if (ctx.typeCode == ObjectType.REF_DELTA) {
-                    int p = pack.index.findPosition(ObjectId.fromRaw(ctx.baseId, 0, format.length()));
+                } else if (ctx.header.typeCode == ObjectType.REF_DELTA) {
+                    int p = pack.index.findPosition(ObjectId.fromRaw(ctx.header.baseId, 0, format.length()));
                     if (p < 0) {
                         unresolved++;
                     } else {
@@ -422,7 +409,7 @@ public final class PackVerifier {
 
     /** One verifying thread: its own cursor, inflater, digest and buffers. */
     private final class Worker implements Runnable {
-        final ReadContext ctx = new ReadContext(manager);
+        final ReadContext ctx = new ReadContext();
         final MessageDigest md = format.newDigest();
         final byte[] idBuf = new byte[format.length()];
         final int[] pos = new int[1];
@@ -449,7 +436,7 @@ public final class PackVerifier {
 
         private void tree(int root) throws IOException {
             byte[] data = whole(root);
-            byte t = (byte) ctx.typeCode;
+            byte t = (byte) ctx.header.typeCode;
             finish(root, t, data, lastLen, 0);
             if (childCount(root) == 0) {
                 return;
@@ -497,13 +484,13 @@ public final class PackVerifier {
         private byte[] whole(int r) throws IOException {
             long off = rev.offsetAt(r);
             pack.parseHeader(ctx, off);
-            long size = ctx.size;
+            long size = ctx.header.size;
             if (size > maxObjectSize) {
                 throw new CorruptPackException(pack.packPath, off, "object of " + size + " bytes is too large to verify");
             }
             int len = (int) size;
             byte[] out = childCount(r) > 0 ? new byte[len] : leafBuffer(len);
-            long dataOffset = ctx.dataOffset;
+            long dataOffset = ctx.header.dataOffset;
             long used = pack.inflate(ctx, off, dataOffset, out, len);
             checkEnd(r, off, dataOffset, used);
             lastLen = len;
@@ -514,20 +501,21 @@ public final class PackVerifier {
         private byte[] applyDelta(int r, byte[] base, int baseLen) throws IOException {
             long off = rev.offsetAt(r);
             pack.parseHeader(ctx, off);
-            long dsize = ctx.size;
+            long dsize = ctx.header.size;
             if (dsize > ARRAY_LIMIT) {
                 throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
             }
             if (delta.length < dsize) {
                 delta = new byte[(int) Math.max(dsize, Math.min(ARRAY_LIMIT, 2L * delta.length))];
             }
-            long dataOffset = ctx.dataOffset;
+            long dataOffset = ctx.header.dataOffset;
             int dlen = (int) dsize;
             long used = pack.inflate(ctx, off, dataOffset, delta, dlen);
             checkEnd(r, off, dataOffset, used);
-            int res = Delta.checkHeader(baseLen, delta, dlen, maxObjectSize, pack.packPath, off, pos);
+            long dh = Delta.header(delta, dlen, baseLen, maxObjectSize, pack.packPath, off);
+        int res = (int) Delta.headerResult(dh);
             byte[] out = childCount(r) > 0 ? new byte[res] : leafBuffer(res);
-            Delta.applyInto(base, baseLen, delta, dlen, pos[0], out, res, pack.packPath, off);
+            Delta.applyInto(base, baseLen, delta, dlen, Delta.headerStart(dh), out, res, pack.packPath, off);
             lastLen = res;
             return out;
         }

@@ -23,7 +23,7 @@ final class PackWalk {
     private static final int FALLBACK = -1;
 
     private final ObjectReader reader;
-    private final ObjectDatabase db;
+    private final Storage db;
     private final ReadContext ctx;
     private final PackFile pack;
     private final ReverseIndex rev;
@@ -54,10 +54,14 @@ final class PackWalk {
     long fallbacks;
     long evictions;
 
-    PackWalk(ObjectReader reader, ReadContext ctx, PackFile pack, long budget, long streamThreshold, long maxObjectSize)
-            throws CorruptPackException {
+    PackWalk(ObjectReader reader, Storage storage, ReadContext ctx, PackFile pack) throws CorruptPackException {
+        this(reader, storage, ctx, pack, storage.cache().maxBytes(), storage.streamThreshold(), storage.maxObjectSize());
+    }
+
+    private PackWalk(ObjectReader reader, Storage storage, ReadContext ctx, PackFile pack, long budget, long streamThreshold,
+                     long maxObjectSize) throws CorruptPackException {
         this.reader = reader;
-        this.db = reader.database();
+        this.db = storage;
         this.ctx = ctx;
         this.pack = pack;
         this.rev = pack.reverseIndex();
@@ -138,7 +142,7 @@ final class PackWalk {
 
         @Override
         public void run() {
-            try (ReadContext pctx = new ReadContext(db.manager())) {
+            try (ReadContext pctx = new ReadContext()) {
                 for (int r = from; r < to && !stop; r++) {
                     Item it = new Item(r);
                     try {
@@ -167,7 +171,7 @@ final class PackWalk {
             }
             long off = rev.offsetAt(r);
             pack.parseHeader(pctx, off);
-            long size = pctx.size;
+            long size = pctx.header.size;
             if (b == WHOLE) {
                 if (size > streamThreshold) {
                     it.passThrough = true;
@@ -196,8 +200,8 @@ final class PackWalk {
             it.pooled = !own;
             it.buf = buf;
             it.len = len;
-            it.typeCode = pctx.typeCode;
-            pack.inflate(pctx, off, pctx.dataOffset, buf, len);
+            it.typeCode = pctx.header.typeCode;
+            pack.inflate(pctx, off, pctx.header.dataOffset, buf, len);
         }
 
         Item take(int rank) throws IOException {
@@ -247,14 +251,14 @@ final class PackWalk {
             long off = rev.offsetAt(r);
             pack.parseHeader(ctx, off);
             int b;
-            if (!ObjectReader.isDelta(ctx.typeCode)) {
+            if (!EntryHeader.isDelta(ctx.header.typeCode)) {
                 b = WHOLE;
             } else {
                 long baseOff;
-                if (ctx.typeCode == ObjectType.OFS_DELTA) {
-                    baseOff = ctx.baseOffset;
+                if (ctx.header.typeCode == ObjectType.OFS_DELTA) {
+                    baseOff = ctx.header.baseOffset;
                 } else {
-                    int p = pack.index.findPosition(ObjectId.fromRaw(ctx.baseId, 0, pack.format.length()));
+                    int p = pack.index.findPosition(ObjectId.fromRaw(ctx.header.baseId, 0, pack.format.length()));
                     baseOff = p >= 0 ? pack.index.offsetAt(p) : -1;
                 }
                 b = baseOff >= 0 ? rev.rankOf(baseOff) : -1;
@@ -318,10 +322,10 @@ final class PackWalk {
         }
         pack.parseHeader(ctx, off);
         if (b == WHOLE) {
-            ObjectType type = ObjectType.fromCode(ctx.typeCode);
-            long size = ctx.size;
+            ObjectType type = ObjectType.fromCode(ctx.header.typeCode);
+            long size = ctx.header.size;
             if (size > streamThreshold) {
-                visitor.visit(id, type, null, 0, new PackStream(pack, off, ctx.dataOffset, size));
+                visitor.visit(id, type, null, 0, new PackStream(pack, off, ctx.header.dataOffset, size));
                 return; // its deltas re-materialize it through the reader
             }
             if (size > maxObjectSize || size > Integer.MAX_VALUE - 16) {
@@ -329,7 +333,7 @@ final class PackWalk {
             }
             int len = (int) size;
             byte[] out = needed && len <= budget ? new byte[len] : leafBuffer(len);
-            pack.inflate(ctx, off, ctx.dataOffset, out, len);
+            pack.inflate(ctx, off, ctx.header.dataOffset, out, len);
             visitor.visit(id, type, out, len, null);
             if (out != leaf) {
                 keep(r, out, type);
@@ -337,14 +341,14 @@ final class PackWalk {
             return;
         }
         // A delta whose base is an earlier entry of this pack.
-        long dsize = ctx.size;
-        long dataOffset = ctx.dataOffset;
+        long dsize = ctx.header.size;
+        long dataOffset = ctx.header.dataOffset;
         if (dsize > Integer.MAX_VALUE - 16) {
             throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
         }
         byte[] base = baseOf(b);
         ObjectType type = materializedType;
-        delta = ReadContext.atLeast(delta, dsize);
+        delta = Limits.atLeast(delta, dsize);
         int dlen = (int) dsize;
         pack.inflate(ctx, off, dataOffset, delta, dlen);
         applyDelta(r, off, id, b, needed, base, type, delta, dlen, visitor);
@@ -378,7 +382,7 @@ final class PackWalk {
 
     /** Reads the entry through the reader (streamed when large), visits it, and returns its loader. */
     private ObjectLoader visitThroughReader(long off, ObjectId id, ObjectReader.PackVisitor visitor) throws IOException {
-        ObjectLoader l = reader.openAt(pack, off, id);
+        ObjectLoader l = reader.openPacked(new ObjectLocation(id, pack, off));
         if (l.isLarge()) {
             visitor.visit(id, l.type(), null, 0, l.openStream());
         } else {
@@ -395,7 +399,8 @@ final class PackWalk {
      */
     private void applyDelta(int r, long off, ObjectId id, int b, boolean needed, byte[] base, ObjectType type,
                             byte[] d, int dlen, ObjectReader.PackVisitor visitor) throws IOException {
-        int res = Delta.checkHeader(base.length, d, dlen, maxObjectSize, pack.packPath, off, pos);
+        long dh = Delta.header(d, dlen, base.length, maxObjectSize, pack.packPath, off);
+        int res = (int) Delta.headerResult(dh);
         if (res > streamThreshold) {
             // As ObjectReader.open does: a result above the stream threshold is streamed, not built.
             consumed[b]++;
@@ -408,7 +413,7 @@ final class PackWalk {
             return;
         }
         byte[] out = needed && res <= budget ? new byte[res] : leafBuffer(res);
-        Delta.applyInto(base, base.length, d, dlen, pos[0], out, res, pack.packPath, off);
+        Delta.applyInto(base, base.length, d, dlen, Delta.headerStart(dh), out, res, pack.packPath, off);
         consumed[b]++;
         if (kept[b] != null) {
             if (remaining(b) == 0) {
@@ -452,8 +457,9 @@ final class PackWalk {
             }
             int b = cur >= from && cur < to ? baseRank[cur - from] : FALLBACK;
             if (b < 0) {
-                data = reader.load(pack, rev.offsetAt(cur), 0, Long.MAX_VALUE);
-                type = reader.lastType();
+                DeltaChainLoader.Loaded loaded = reader.loader().load(pack, rev.offsetAt(cur), 0, Long.MAX_VALUE);
+                data = loaded.data();
+                type = loaded.type();
                 if (cur >= from && cur < to && remaining(cur) > 0) {
                     keep(cur, data, type); // a root later entries still need: not inflated a third time
                 }
@@ -468,12 +474,12 @@ final class PackWalk {
         for (int i = depth - 1; i >= 0; i--) {
             long off = rev.offsetAt(chain[i]);
             pack.parseHeader(ctx, off);
-            long dsize = ctx.size;
+            long dsize = ctx.header.size;
             if (dsize > Integer.MAX_VALUE - 16) {
                 throw new CorruptPackException(pack.packPath, off, "delta of " + dsize + " bytes is too large");
             }
-            delta = ReadContext.atLeast(delta, dsize);
-            pack.inflate(ctx, off, ctx.dataOffset, delta, (int) dsize);
+            delta = Limits.atLeast(delta, dsize);
+            pack.inflate(ctx, off, ctx.header.dataOffset, delta, (int) dsize);
             data = Delta.apply(data, data.length, delta, (int) dsize, maxObjectSize, pack.packPath, off);
             int r = chain[i];
             if (i > 0 && kept[r] == null && r >= from && r < to && remaining(r) > 0) {
@@ -485,7 +491,7 @@ final class PackWalk {
     }
 
     private byte[] leafBuffer(int len) {
-        leaf = ReadContext.atLeast(leaf, len);
+        leaf = Limits.atLeast(leaf, len);
         return leaf;
     }
 

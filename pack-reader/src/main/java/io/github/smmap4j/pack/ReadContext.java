@@ -1,49 +1,27 @@
 package io.github.smmap4j.pack;
 
-import io.github.smmap4j.core.MapManager;
 import io.github.smmap4j.core.WindowCursor;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.zip.Inflater;
 
 /**
- * Per-thread reading state, reused across objects: one cursor per pack, one inflater, the chunk
- * buffer that compressed bytes are copied into, and the header fields of the last parsed entry.
+ * Per-thread reading state, reused across objects: one cursor per pack, one inflater (and the
+ * {@link PackInflater} loop around it), the Java prefix decoder, and the {@link EntryHeader}
+ * that {@link PackFile#parseHeader} fills. Single-thread.
  */
 final class ReadContext implements AutoCloseable {
-    /** Compressed bytes are copied from the window in chunks of at most this size. */
-    static final int CHUNK = 64 * 1024;
-
-    final MapManager manager;
-    final Inflater inflater = new Inflater();
+    private final Inflater zlib = new Inflater();
+    final PackInflater inflater = new PackInflater(zlib);
     final DeflatePrefix prefix = new DeflatePrefix();
-    final byte[] chunk = new byte[CHUNK];
+    /** Compressed bytes handed to {@link #prefix}. */
+    final byte[] prefixInput = new byte[256];
+    /** An entry header's bytes. */
     final byte[] scratch = new byte[64];
+    /** The header {@link PackFile#parseHeader} returns. */
+    final EntryHeader header = new EntryHeader();
     private WindowCursor[] cursors = new WindowCursor[8];
     private boolean closed;
-
-    // Fields of the last entry header parsed by PackFile.parseHeader (no allocation per entry).
-    int typeCode;
-    long size;
-    long dataOffset;
-    long baseOffset;
-    final byte[] baseId = new byte[32];
-
-    /**
-     * Returns {@code buf} if it holds {@code need} bytes, else a new array of at least
-     * {@code need} bytes, doubling so that a growing run of objects reallocates rarely
-     * ({@code need} must already be checked against the caller's size cap).
-     */
-    static byte[] atLeast(byte[] buf, long need) {
-        if (buf.length >= need) {
-            return buf;
-        }
-        return new byte[(int) Math.max(need, Math.min(Integer.MAX_VALUE - 16, 2L * buf.length))];
-    }
-
-    ReadContext(MapManager manager) {
-        this.manager = manager;
-    }
 
     WindowCursor cursor(PackFile pack) throws IOException {
         if (closed) {
@@ -82,7 +60,7 @@ final class ReadContext implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            inflater.end();
+            zlib.end();
             for (WindowCursor c : cursors) {
                 if (c != null) {
                     try {

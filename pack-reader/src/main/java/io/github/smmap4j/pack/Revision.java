@@ -16,12 +16,24 @@ import java.util.Map;
  * unique abbreviation (4 or more hex digits), then the suffixes {@code ^{}}, {@code ^{type}},
  * {@code ^N}, {@code ~N} and {@code :path}.
  */
-final class Revision {
+public final class Revision {
     /** What a name resolved to. */
-    enum Status { FOUND, MISSING, AMBIGUOUS }
+    public enum Status {
+        /** The name names an object; {@link Result#id()} is it. */
+        FOUND,
+        /** Nothing matches the name (or a step of it, such as a path, found nothing). */
+        MISSING,
+        /** The name is an abbreviation that several objects share. */
+        AMBIGUOUS
+    }
 
-    /** A result: a status and, when found, the id. */
-    record Result(Status status, ObjectId id) {
+    /**
+     * A result: a status and, when found, the id.
+     *
+     * @param status what the name resolved to
+     * @param id     the object, when {@code status} is {@link Status#FOUND}; else null
+     */
+    public record Result(Status status, ObjectId id) {
         static final Result MISSING = new Result(Status.MISSING, null);
         static final Result AMBIGUOUS = new Result(Status.AMBIGUOUS, null);
     }
@@ -31,11 +43,16 @@ final class Revision {
     private final ObjectDatabase db;
     private Map<String, ObjectId> packed;
 
-    Revision(ObjectDatabase db) {
+    /** Resolves names against {@code db} and its git directory's refs (packed refs read once). */
+    public Revision(ObjectDatabase db) {
         this.db = db;
     }
 
-    Result resolve(String name) throws IOException {
+    /**
+     * Resolves {@code name} as git's {@code get_oid} does for {@code cat-file}. Raw object
+     * reads are used throughout (replace refs are not applied).
+     */
+    public Result resolve(String name) throws IOException {
         int hex = db.format().hexLength();
         if (name.length() == hex && ObjectId.isHex(name)) {
             return new Result(Status.FOUND, ObjectId.fromHex(name));

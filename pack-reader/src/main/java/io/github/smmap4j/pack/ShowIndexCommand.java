@@ -23,6 +23,9 @@ final class ShowIndexCommand {
 
             """;
 
+    /** Magic of version 2+ indexes: {@code \377tOc}. */
+    private static final int V2_MAGIC = 0xff744f63;
+
     private ShowIndexCommand() {
     }
 
@@ -66,7 +69,7 @@ final class ShowIndexCommand {
         int version;
         top[0] = readInt(in, "unable to read header");
         top[1] = readInt(in, "unable to read header");
-        if (top[0] == PackIndex.V2_MAGIC) {
+        if (top[0] == V2_MAGIC) {
             version = top[1];
             if (version != 2) {
                 throw CliException.fatal("unknown index version");

@@ -53,14 +53,14 @@ final class StatsCommand {
             List<PackFile> packs = db.packs();
             for (PackFile p : packs) {
                 packBytes += p.size();
-                idxBytes += Files.size(p.index().path());
+                idxBytes += Files.size(p.indexPath());
                 inPack += p.objectCount();
             }
             List<ObjectId> loose = new ArrayList<>();
             db.forEachLooseId(loose::add);
             long looseBytes = 0;
             for (ObjectId id : loose) {
-                looseBytes += looseSize(db, id);
+                looseBytes += db.info(id).diskSize();
             }
             long[] perType = new long[5];
             long[] bytesPerType = new long[5];
@@ -82,7 +82,7 @@ final class StatsCommand {
             sb.append("packs: ").append(packs.size()).append('\n');
             for (PackFile p : packs) {
                 sb.append("  ").append(p.packPath()).append(": ").append(p.objectCount()).append(" objects, ")
-                        .append(p.size()).append(" bytes, index v").append(p.index().version()).append('\n');
+                        .append(p.size()).append(" bytes, index v").append(p.indexVersion()).append('\n');
             }
             sb.append("in-pack: ").append(inPack).append('\n');
             sb.append("size-pack: ").append(packBytes).append(" bytes (+ ").append(idxBytes).append(" bytes of index)\n");
@@ -94,8 +94,8 @@ final class StatsCommand {
                         .append(bytesPerType[t.code()]).append(" bytes inflated\n");
             }
             sb.append("header-scan: ").append(ms).append(" ms\n");
-            ManagerStats s = db.manager().stats();
-            sb.append("manager: ").append(db.manager().getClass().getSimpleName()).append('\n');
+            ManagerStats s = repo.manager().stats();
+            sb.append("manager: ").append(repo.manager().getClass().getSimpleName()).append('\n');
             sb.append("  window-size: ").append(s.windowSize()).append('\n');
             sb.append("  max-mapped-memory: ").append(s.maxMappedMemory()).append('\n');
             sb.append("  max-open-regions: ").append(s.maxOpenRegions()).append('\n');
@@ -111,16 +111,5 @@ final class StatsCommand {
             cli.out().write(sb.toString().getBytes(StandardCharsets.UTF_8));
             return 0;
         }
-    }
-
-    private static long looseSize(ObjectDatabase db, ObjectId id) throws IOException {
-        String hex = id.name();
-        for (Path d : db.objectDirectories()) {
-            Path f = d.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
-            if (Files.isRegularFile(f)) {
-                return Files.size(f);
-            }
-        }
-        return 0;
     }
 }

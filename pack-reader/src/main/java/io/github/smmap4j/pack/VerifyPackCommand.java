@@ -130,7 +130,7 @@ final class VerifyPackCommand {
         if (packDir != null && packDir.getFileName() != null && packDir.getFileName().toString().equals("pack")) {
             Path objects = packDir.getParent();
             if (objects != null && objects.getParent() != null && Files.isRegularFile(objects.getParent().resolve("config"))) {
-                return ObjectDatabase.Builder.readFormat(objects.getParent());
+                return ObjectFormat.of(objects.getParent());
             }
         }
         ObjectFormat f = repo.formatOrNull();

@@ -157,7 +157,7 @@ class ObjectDatabaseTest {
             db.forEachInPackOrder(po -> {
                 offsets.add(po.offset());
                 seen.add(po.id());
-                assertEquals(db.open(po.id()).size(), r.openAt(po.pack(), po.offset(), po.id()).size());
+                assertEquals(db.open(po.id()).size(), r.open(po).size());
             });
             assertEquals(db.packs().getFirst().objectCount(), seen.size());
             for (int i = 1; i < offsets.size(); i++) {

@@ -356,8 +356,8 @@ public final class PackBench {
                     long[] sum = {0};
                     try (ObjectReader r = db.newReader()) {
                         for (PackFile p : db.packs()) {
-                            r.walkPackHeaders(p, 0, Math.min(limit, p.objectCount()),
-                                    (id, type, size) -> sum[0] += mix(prefix(id), 0, size, 0));
+                            r.walkPackInfo(p, 0, Math.min(limit, p.objectCount()),
+                                    (where, info) -> sum[0] += mix(prefix(where.id()), 0, info.size(), 0));
                         }
                     }
                     yield sum[0];

@@ -37,11 +37,14 @@ class PackWalkTest {
                     Set<ObjectId> seen = new HashSet<>();
                     long[] last = {-1};
                     for (int[] range : ranges) {
-                        r.walkPackHeaders(p, range[0], range[1], (id, type, size) -> {
+                        r.walkPackInfo(p, range[0], range[1], (where, info) -> {
+                            ObjectId id = where.id();
                             ObjectHeader want = o.header(id);
-                            assertEquals(want.type(), type, id.name());
-                            assertEquals(want.size(), size, id.name());
+                            assertEquals(want.type(), info.type(), id.name());
+                            assertEquals(want.size(), info.size(), id.name());
+                            assertEquals(o.info(id), info, id.name());
                             long off = p.index.offsetAt(p.index.findPosition(id));
+                            assertEquals(off, where.offset(), id.name());
                             assertTrue(off > last[0], "pack order");
                             last[0] = off;
                             assertTrue(seen.add(id), "visited twice: " + id.name());

@@ -1,0 +1,172 @@
+package io.github.smmap4j.pack;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The one resolver of what an entry is without its content: type (a delta's comes from the end
+ * of its chain), size (a delta's from its inflated header), size on disk and delta base. Serves
+ * {@code header}, {@code info} and the pack-order info walk. Single-thread, one per reader.
+ *
+ * <p>A delta's type is memoised by (pack, offset) in a fixed table of {@code 2^16} slots, so a
+ * lookup walks a chain only until an entry whose type an earlier lookup found (in a pack-order
+ * walk: the base, met just before). Types of (pack, offset) never change: a replaced pack gets a
+ * new id. The table needs no reverse index, so one bad index offset spoils no other lookup.
+ */
+final class HeaderResolver {
+    private static final int MEMO_BITS = 16;
+
+    private final Storage storage;
+    private final ReadContext ctx;
+    private final byte[] sizeHead = new byte[20];
+    private long[] path = new long[64];
+    private long[] memoKeys;   // (pack id << 44 | offset) + 1, 0 = empty; made on first use
+    private byte[] memoTypes;
+
+    HeaderResolver(Storage storage, ReadContext ctx) {
+        this.storage = storage;
+        this.ctx = ctx;
+    }
+
+    /** Returns the type and size of the entry at {@code offset}, inflating only a delta's header. */
+    ObjectHeader header(PackFile p, long offset, int hops) throws IOException {
+        EntryHeader h = p.parseHeader(ctx, offset);
+        if (!h.isDelta()) {
+            return new ObjectHeader(h.type(), h.size);
+        }
+        long size = deltaResultSize(p, offset, h);
+        return new ObjectHeader(typeOf(p, offset, hops), size);
+    }
+
+    /** Returns what {@code cat-file --batch-check} prints of the entry at {@code offset}. */
+    ObjectInfo info(PackFile p, long offset, ObjectId id) throws IOException {
+        ReverseIndex rev = p.reverseIndex();
+        return info(p, offset, entryRank(p, rev, offset, offset), id);
+    }
+
+    private ObjectInfo info(PackFile p, long offset, int rank, ObjectId id) throws IOException {
+        ReverseIndex rev = p.reverseIndex();
+        EntryHeader h = p.parseHeader(ctx, offset);
+        if (!h.isDelta()) {
+            return new ObjectInfo(id, h.type(), h.size, rev.packedLength(rank), storage.format().zeroId());
+        }
+        ObjectId base = h.typeCode == ObjectType.REF_DELTA ? h.baseId(p.format)
+                : p.index.idAt(rev.positionAt(entryRank(p, rev, h.baseOffset, offset)));
+        long size = deltaResultSize(p, offset, h);
+        return new ObjectInfo(id, typeOf(p, offset, 0), size, rev.packedLength(rank), base);
+    }
+
+    /** Visits the entries of ranks {@code [from, to)} of {@code p} in pack order (see {@link ObjectReader#walkPackInfo}). */
+    void walk(PackFile p, int from, int to, ObjectReader.PackInfoVisitor visitor) throws IOException {
+        ReverseIndex rev = p.reverseIndex();
+        for (int r = from; r < to; r++) {
+            long off = rev.offsetAt(r);
+            ObjectId id = p.index.idAt(rev.positionAt(r));
+            visitor.visit(new ObjectLocation(id, p, off), info(p, off, r, id));
+        }
+    }
+
+    /** The rank of the entry at {@code offset}, which must be an entry ({@code entry} is the one read, for messages). */
+    private static int entryRank(PackFile p, ReverseIndex rev, long offset, long entry) throws CorruptPackException {
+        int r = rev.rankOf(offset);
+        if (r < 0) {
+            throw new CorruptPackException(p.packPath, entry, "delta base offset " + offset + " is not an entry");
+        }
+        return r;
+    }
+
+    /**
+     * The resolved type of the delta at {@code offset}: walks the chain until an entry whose type
+     * is known, then memoises the whole path.
+     */
+    private ObjectType typeOf(PackFile p, long offset, int hops) throws IOException {
+        int n = 0;
+        long cur = offset;
+        int type;
+        while (true) {
+            int known = memoLookup(p.id, cur);
+            if (known != 0) {
+                type = known;
+                break;
+            }
+            if (n == path.length) {
+                path = Arrays.copyOf(path, n * 2);
+            }
+            path[n++] = cur;
+            EntryHeader h = p.parseHeader(ctx, cur);
+            if (!h.isDelta()) {
+                type = h.typeCode;
+                break;
+            }
+            if (n > p.objectCount()) {
+                throw new CorruptPackException(p.packPath, offset, "delta chain is cyclic");
+            }
+            long next = p.baseOffsetOf(h);
+            if (next < 0) {
+                type = elsewhere(h.baseId(p.format), p, cur, hops).type().code();
+                break;
+            }
+            cur = next;
+        }
+        memoize(p.id, n, type);
+        return ObjectType.fromCode(type);
+    }
+
+    private int memoLookup(int packId, long offset) {
+        if (memoKeys == null) {
+            return 0;
+        }
+        long k = ((long) packId << 44 | offset) + 1;
+        int i = memoSlot(k);
+        return memoKeys[i] == k ? memoTypes[i] : 0;
+    }
+
+    private void memoize(int packId, int n, int type) {
+        if (memoKeys == null) {
+            memoKeys = new long[1 << MEMO_BITS];
+            memoTypes = new byte[1 << MEMO_BITS];
+        }
+        for (int i = 0; i < n; i++) {
+            long k = ((long) packId << 44 | path[i]) + 1;
+            int slot = memoSlot(k);
+            memoKeys[slot] = k;
+            memoTypes[slot] = (byte) type;
+        }
+    }
+
+    private static int memoSlot(long k) {
+        long h = k * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> (64 - MEMO_BITS));
+    }
+
+    /** The header of a REF_DELTA base that {@code from} does not hold: in another pack, or loose. */
+    private ObjectHeader elsewhere(ObjectId base, PackFile from, long offset, int hops) throws IOException {
+        if (hops >= DeltaChainLoader.MAX_PACK_HOPS) {
+            throw new CorruptPackException(from.packPath, offset, "REF_DELTA bases hop across packs too often (cycle?)");
+        }
+        ObjectLocation at = storage.packs().find(base, from);
+        if (at != null) {
+            return header(at.pack(), at.offset(), hops + 1);
+        }
+        ObjectInfo i = storage.loose().info(base);
+        if (i == null) {
+            throw new MissingObjectException(base);
+        }
+        return new ObjectHeader(i.type(), i.size());
+    }
+
+    /** Inflates just enough of the delta {@code h} at {@code offset} to read its result size. */
+    private long deltaResultSize(PackFile p, long offset, EntryHeader h) throws IOException {
+        long deltaSize = h.size;
+        int n = (int) Math.min(deltaSize, sizeHead.length);
+        p.inflatePrefix(ctx, offset, h.dataOffset, sizeHead, n);
+        long result = Delta.resultSize(sizeHead, n, p.packPath, offset);
+        // One instruction byte yields at most 0xffffff bytes (a copy with three size bytes
+        // takes four): a larger claim is damage, not an object to stream.
+        if (result / 0xffffffL > deltaSize) {
+            throw new CorruptPackException(p.packPath, offset, "delta result size " + result
+                    + " cannot come from a delta of " + deltaSize + " bytes");
+        }
+        return result;
+    }
+}
