@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * instructions read the base forward (git's deltas mostly copy in ascending order) and reopen it
  * only when they go backwards. Holds the delta instructions, never the base or the result.
  */
-final class DeltaStream extends InputStream {
-    private final byte[] one = new byte[1]; // single-byte reads allocate nothing
+final class DeltaStream extends ObjectStream {
     /** Opens the base positioned at its first byte. */
     @FunctionalInterface
     interface BaseOpener {
@@ -31,10 +30,10 @@ final class DeltaStream extends InputStream {
     private long copyLeft;   // bytes left of the current copy instruction
     private InputStream base;
     private long basePos;
-    private boolean closed;
     private boolean baseDrained;
 
     DeltaStream(byte[] delta, int deltaLen, BaseOpener baseOpener, long baseSize, Path file, long offset) throws IOException {
+        super(file);
         this.delta = delta;
         this.deltaLen = deltaLen;
         this.baseOpener = baseOpener;
@@ -51,19 +50,7 @@ final class DeltaStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
-        if (closed) {
-            throw new IOException(file + ": stream is closed");
-        }
-        if (len == 0) {
-            return 0;
-        }
+    int produce(byte[] b, int off, int len) throws IOException {
         while (insertLeft == 0 && copyLeft == 0) {
             if (ip >= deltaLen) {
                 if (produced != resultSize) {
@@ -152,12 +139,9 @@ final class DeltaStream extends InputStream {
     }
 
     @Override
-    public void close() throws IOException {
-        if (!closed) {
-            closed = true;
-            if (base != null) {
-                base.close();
-            }
+    void release() throws IOException {
+        if (base != null) {
+            base.close();
         }
     }
 }

@@ -109,26 +109,22 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /** Returns true if some pack, loose object or alternate holds {@code id}. */
     public boolean has(ObjectId id) throws IOException {
-        ensureOpen();
-        return pool.with(r -> r.has(id));
+        return withReader(r -> r.has(id));
     }
 
     /** Loads {@code id} (see {@link ObjectReader#open}). */
     public ObjectLoader open(ObjectId id) throws IOException {
-        ensureOpen();
-        return pool.with(r -> r.open(id));
+        return withReader(r -> r.open(id));
     }
 
     /** Returns the type and size of {@code id} without inflating its content. */
     public ObjectHeader header(ObjectId id) throws IOException {
-        ensureOpen();
-        return pool.with(r -> r.header(id));
+        return withReader(r -> r.header(id));
     }
 
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
-        ensureOpen();
-        return pool.with(r -> r.info(id));
+        return withReader(r -> r.info(id));
     }
 
     /** Opens a stream over {@code id}'s content; objects above the stream threshold are not held whole. */
@@ -227,6 +223,12 @@ public final class ObjectDatabase implements AutoCloseable {
     public boolean rescan() throws IOException {
         ensureOpen();
         return storage.packs().rescan();
+    }
+
+    /** Runs {@code call} with a pooled reader (the database's own calls are thread-safe this way). */
+    private <T> T withReader(ReaderPool.ReaderCall<T> call) throws IOException {
+        ensureOpen();
+        return pool.with(call);
     }
 
     PackFile[] packArray() {

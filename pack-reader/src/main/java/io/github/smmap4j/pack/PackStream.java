@@ -2,7 +2,6 @@ package io.github.smmap4j.pack;
 
 import io.github.smmap4j.core.WindowCursor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.zip.Inflater;
 
 /**
@@ -10,17 +9,16 @@ import java.util.zip.Inflater;
  * a {@link PackInflater} of its own; holds one cursor and one inflater until closed, never the
  * whole object. At the declared size the zlib stream must end.
  */
-final class PackStream extends InputStream {
-    private final byte[] one = new byte[1]; // single-byte reads allocate nothing
+final class PackStream extends ObjectStream {
     private final PackFile pack;
     private final long size;
     private final WindowCursor cursor;
     private final Inflater zlib = new Inflater();
     private final PackInflater inflater = new PackInflater(zlib);
     private boolean ended;
-    private boolean closed;
 
     PackStream(PackFile pack, long entry, long dataOffset, long size) throws IOException {
+        super(pack.packPath);
         this.pack = pack;
         this.size = size;
         this.cursor = pack.newCursor();
@@ -28,19 +26,7 @@ final class PackStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
-        if (closed) {
-            throw new IOException(pack.packPath + ": stream is closed");
-        }
-        if (len == 0) {
-            return 0;
-        }
+    int produce(byte[] b, int off, int len) throws IOException {
         long left = size - inflater.produced();
         if (left == 0) {
             if (!ended) {
@@ -53,11 +39,8 @@ final class PackStream extends InputStream {
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            zlib.end();
-            cursor.close();
-        }
+    void release() {
+        zlib.end();
+        cursor.close();
     }
 }

@@ -5,12 +5,19 @@ import java.nio.file.Path;
 
 /**
  * Owns every mapped region of every file it was asked about and keeps them within its limits.
+ * The two kinds differ only in their window geometry; both run on one {@link RegionManager}.
  *
  * <p>Thread-safe. Cursors and buffers it hands out are single-thread objects. After
  * {@link #close()} every region is unmapped and every call fails with {@link IllegalStateException}.
  */
-public sealed interface MapManager extends AutoCloseable
+public abstract sealed class MapManager implements AutoCloseable
         permits StaticWindowMapManager, SlidingWindowMapManager {
+    /** The engine every call goes to. */
+    final RegionManager core;
+
+    MapManager(RegionManager core) {
+        this.core = core;
+    }
 
     /**
      * Returns a new cursor on {@code path}; it maps nothing until {@link WindowCursor#useRegion}.
@@ -20,18 +27,33 @@ public sealed interface MapManager extends AutoCloseable
      * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws IOException if {@code path} is a directory or cannot be read
      */
-    WindowCursor cursor(Path path) throws IOException;
+    public final WindowCursor cursor(Path path) throws IOException {
+        return core.cursor(path);
+    }
 
     /** Returns a random-access view of the whole file that spans windows transparently. */
-    MappedFileBuffer buffer(Path path) throws IOException;
+    public final MappedFileBuffer buffer(Path path) throws IOException {
+        return new MappedFileBuffer(core.cursor(path));
+    }
 
     /** Returns a snapshot of the current state and counters. */
-    ManagerStats stats();
+    public final ManagerStats stats() {
+        return core.stats();
+    }
 
     /** Unmaps every region that no cursor uses and returns how many were unmapped. */
-    int collect();
+    public final int collect() {
+        return core.collect();
+    }
 
     /** Unmaps every region, including those in use; later reads of their segments fail. */
     @Override
-    void close();
+    public final void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + core.stats();
+    }
 }

@@ -1,7 +1,5 @@
 package io.github.smmap4j.core;
 
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Maps windows of {@link #windowSize()} bytes and slides them over files of any size, unmapping
@@ -12,14 +10,12 @@ import java.nio.file.Path;
  * nearby bytes share one window; the last window of a file ends at EOF. A request that crosses a
  * window boundary gets one region from its first page up to the next window boundary after its end.
  */
-public final class SlidingWindowMapManager implements MapManager {
+public final class SlidingWindowMapManager extends MapManager {
     /** Default window: 64 MiB. */
     public static final long DEFAULT_WINDOW_SIZE = 64L << 20;
 
-    private final RegionManager core;
-
     private SlidingWindowMapManager(RegionManager core) {
-        this.core = core;
+        super(core);
     }
 
     /** Returns a builder with the defaults: 64 MiB windows, 8 GiB mapped, 8192 regions. */
@@ -30,36 +26,6 @@ public final class SlidingWindowMapManager implements MapManager {
     /** Returns the window size in bytes (a multiple of the page size; 0 maps whole files). */
     public long windowSize() {
         return core.windowSize();
-    }
-
-    @Override
-    public WindowCursor cursor(Path path) throws IOException {
-        return core.cursor(path);
-    }
-
-    @Override
-    public MappedFileBuffer buffer(Path path) throws IOException {
-        return new MappedFileBuffer(core.cursor(path));
-    }
-
-    @Override
-    public ManagerStats stats() {
-        return core.stats();
-    }
-
-    @Override
-    public int collect() {
-        return core.collect();
-    }
-
-    @Override
-    public void close() {
-        core.close();
-    }
-
-    @Override
-    public String toString() {
-        return "SlidingWindowMapManager" + core.stats();
     }
 
     /** Configures a {@link SlidingWindowMapManager}. */

@@ -1,52 +1,18 @@
 package io.github.smmap4j.core;
 
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Maps each file whole, once, and keeps it mapped until the limits force unused files out.
  * Fastest when address space is plentiful: every read after the first is a pinned-region hit.
  */
-public final class StaticWindowMapManager implements MapManager {
-    private final RegionManager core;
-
+public final class StaticWindowMapManager extends MapManager {
     private StaticWindowMapManager(RegionManager core) {
-        this.core = core;
+        super(core);
     }
 
     /** Returns a builder with the defaults: 8 GiB mapped, 8192 regions. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public WindowCursor cursor(Path path) throws IOException {
-        return core.cursor(path);
-    }
-
-    @Override
-    public MappedFileBuffer buffer(Path path) throws IOException {
-        return new MappedFileBuffer(core.cursor(path));
-    }
-
-    @Override
-    public ManagerStats stats() {
-        return core.stats();
-    }
-
-    @Override
-    public int collect() {
-        return core.collect();
-    }
-
-    @Override
-    public void close() {
-        core.close();
-    }
-
-    @Override
-    public String toString() {
-        return "StaticWindowMapManager" + core.stats();
     }
 
     /** Configures a {@link StaticWindowMapManager}. */
