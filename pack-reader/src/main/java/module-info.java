@@ -1,6 +1,7 @@
 /**
  * pack-reader: reads git object databases (packs, indexes, loose objects) through the
- * smmap-core map manager, and the {@code smmap4j} command-line tool.
+ * smmap-core map manager. The {@code smmap4j} command-line tool lives in the non-exported
+ * package {@code io.github.smmap4j.pack.cli} and uses only the exported API.
  */
 module io.github.smmap4j.pack {
     requires transitive io.github.smmap4j.core;

@@ -19,9 +19,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /** The fixture repositories of {@code testdata/repos}, extracted once per JVM into a temp dir. */
-final class Fixtures {
+public final class Fixtures {
     /** Every fixture archive name (without {@code .tar.gz}). */
-    static final List<String> ALL = List.of("history", "idxv1", "idx64", "refdelta", "deepchain",
+    public static final List<String> ALL = List.of("history", "idxv1", "idx64", "refdelta", "deepchain",
             "multipack", "sha256", "bigblob", "loose");
     /** Fixtures that JGit can read (SHA-1). */
     static final List<String> SHA1 = ALL.stream().filter(n -> !n.equals("sha256")).toList();
@@ -49,7 +49,7 @@ final class Fixtures {
     }
 
     /** Returns the bare git directory {@code <name>.git} of fixture {@code name}, extracting it on first use. */
-    static Path repo(String name) {
+    public static Path repo(String name) {
         return EXTRACTED.computeIfAbsent(name, n -> {
             try {
                 return extract(n).resolve(n + ".git");

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs {@code git cat-file --batch-all-objects --batch} and hands out its objects one by one. */
-final class GitBatch implements AutoCloseable {
+public final class GitBatch implements AutoCloseable {
     /** One object as git printed it. */
     record Obj(String id, String type, long size, byte[] data) {
     }
@@ -26,7 +26,7 @@ final class GitBatch implements AutoCloseable {
         in = new BufferedInputStream(process.getInputStream(), 1 << 16);
     }
 
-    static boolean gitAvailable() {
+    public static boolean gitAvailable() {
         try {
             Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

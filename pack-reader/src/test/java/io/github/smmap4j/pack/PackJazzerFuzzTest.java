@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Coverage-guided fuzzing with Jazzer: the fuzzer's input chooses a fixture and one to four
- * mutations of its pack or idx (the same mutations as {@link PackFuzzTest}, driven by the input
+ * mutations of its pack or idx (the same {@link PackMutations} as {@link PackFuzzTest}, driven by the input
  * instead of a seeded Random), and the same oracle judges the result.
  *
  * <p>Under {@code mvn verify} this runs in Jazzer's regression mode: only the empty input and
@@ -37,11 +37,11 @@ class PackJazzerFuzzTest {
         int fixture = data.consumeInt(0, FIXTURES.size() - 1);
         PackSurgery s = copy(fixture);
         s.reset();
-        PackFuzzTest.Choices choices = bound -> bound <= 1 ? 0 : data.consumeInt(0, bound - 1);
+        PackMutations.Choices choices = bound -> bound <= 1 ? 0 : data.consumeInt(0, bound - 1);
         int ops = data.consumeInt(1, 4);
         StringBuilder what = new StringBuilder(FIXTURES.get(fixture));
         for (int i = 0; i < ops; i++) {
-            what.append("; ").append(PackFuzzTest.mutate(s, choices, i == 0));
+            what.append("; ").append(PackMutations.mutate(s, choices, i == 0));
         }
         s.write();
         PackFuzzTest.check(s, what.toString());

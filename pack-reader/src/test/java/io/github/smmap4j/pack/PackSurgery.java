@@ -22,15 +22,15 @@ import java.util.zip.Inflater;
  * undamaged layout (entries, chains) and content as the oracle. Content is read with the library
  * from the undamaged copy and each object's id is recomputed from it, so the oracle is checked.
  */
-final class PackSurgery {
+public final class PackSurgery {
     /** One pack entry of the undamaged pack. */
-    record Entry(ObjectId id, int pos, long offset, long length, int typeCode, long size, long dataOffset,
+    public record Entry(ObjectId id, int pos, long offset, long length, int typeCode, long size, long dataOffset,
                  long baseOffset, ObjectId baseId) {
         boolean isDelta() {
             return typeCode == ObjectType.OFS_DELTA || typeCode == ObjectType.REF_DELTA;
         }
 
-        int headerLength() {
+        public int headerLength() {
             return (int) (dataOffset - offset);
         }
     }
@@ -39,15 +39,15 @@ final class PackSurgery {
     record Content(ObjectType type, byte[] data) {
     }
 
-    final Path gitDir;
+    public final Path gitDir;
     final Path packPath;
-    final Path idxPath;
+    public final Path idxPath;
     final ObjectFormat format;
-    final byte[] origPack;
-    final byte[] origIdx;
-    byte[] pack;
-    byte[] idx;
-    final List<Entry> entries = new ArrayList<>(); // offset order
+    public final byte[] origPack;
+    public final byte[] origIdx;
+    public byte[] pack;
+    public byte[] idx;
+    public final List<Entry> entries = new ArrayList<>(); // offset order
     final Map<ObjectId, Entry> byId = new HashMap<>();
     final Map<Long, Entry> byOffset = new HashMap<>();
     final Map<ObjectId, Content> content = new HashMap<>();
@@ -100,7 +100,7 @@ final class PackSurgery {
     }
 
     /** Extracts fixture {@code name} afresh and reads its undamaged state. */
-    static PackSurgery of(String name) throws IOException {
+    public static PackSurgery of(String name) throws IOException {
         return new PackSurgery(Fixtures.extractFresh(name).resolve(name + ".git"));
     }
 
@@ -113,19 +113,19 @@ final class PackSurgery {
     }
 
     /** Restores the undamaged bytes (in memory; call {@link #write()}). */
-    void reset() {
+    public void reset() {
         pack = origPack.clone();
         idx = origIdx.clone();
     }
 
     /** Writes the current pack and idx bytes to disk. */
-    void write() throws IOException {
+    public void write() throws IOException {
         Files.write(packPath, pack);
         Files.write(idxPath, idx);
     }
 
     /** Makes both trailers valid for the current bytes: pack checksum, idx copy of it, idx checksum. */
-    void fixTrailers() {
+    public void fixTrailers() {
         int h = format.length();
         if (pack.length >= h) {
             MessageDigest md = format.newDigest();

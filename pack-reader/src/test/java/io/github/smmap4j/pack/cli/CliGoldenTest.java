@@ -1,9 +1,11 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.smmap4j.pack.Fixtures;
+import io.github.smmap4j.pack.GitBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

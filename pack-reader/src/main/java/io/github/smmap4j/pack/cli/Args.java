@@ -1,4 +1,4 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import java.util.List;
 import java.util.Locale;

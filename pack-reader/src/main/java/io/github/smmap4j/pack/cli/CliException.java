@@ -1,4 +1,4 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 /**
  * Ends a CLI command the way git ends one: a message for stderr (already prefixed, e.g.

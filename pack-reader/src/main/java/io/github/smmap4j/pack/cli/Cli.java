@@ -1,4 +1,4 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;

@@ -1,8 +1,10 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import io.github.smmap4j.core.MapManager;
 import io.github.smmap4j.core.SlidingWindowMapManager;
 import io.github.smmap4j.core.StaticWindowMapManager;
+import io.github.smmap4j.pack.ObjectDatabase;
+import io.github.smmap4j.pack.ObjectFormat;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.ObjectId;
+import io.github.smmap4j.pack.ObjectType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

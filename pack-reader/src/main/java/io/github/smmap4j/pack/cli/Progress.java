@@ -1,4 +1,4 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 /**
  * Progress on stderr, like git's "Counting objects: 42% (420/1000)", shown only when stderr is a

@@ -1,5 +1,6 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.ObjectFormat;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

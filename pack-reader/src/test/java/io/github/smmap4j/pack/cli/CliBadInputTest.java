@@ -1,4 +1,4 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.smmap4j.pack.PackMutations;
+import io.github.smmap4j.pack.PackSurgery;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ class CliBadInputTest {
         for (int i = 0; i < CASES; i++) {
             Random rnd = new Random(0xC11L * 1_000_003L + i * 7919L + fixture.hashCode());
             s.reset();
-            String what = PackFuzzTest.mutate(s, rnd);
+            String what = PackMutations.mutate(s, rnd);
             s.write();
             boolean changed = !Arrays.equals(s.pack, s.origPack) || !Arrays.equals(s.idx, s.origIdx);
             String label = fixture + " case " + i + " (" + what + ")";

@@ -1,6 +1,12 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
 import io.github.smmap4j.core.ManagerStats;
+import io.github.smmap4j.pack.ObjectDatabase;
+import io.github.smmap4j.pack.ObjectHeader;
+import io.github.smmap4j.pack.ObjectId;
+import io.github.smmap4j.pack.ObjectReader;
+import io.github.smmap4j.pack.ObjectType;
+import io.github.smmap4j.pack.PackFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,12 @@
-package io.github.smmap4j.pack;
+package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.MissingObjectException;
+import io.github.smmap4j.pack.ObjectDatabase;
+import io.github.smmap4j.pack.ObjectHeader;
+import io.github.smmap4j.pack.ObjectId;
+import io.github.smmap4j.pack.ObjectLoader;
+import io.github.smmap4j.pack.ObjectType;
+import io.github.smmap4j.pack.Revision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
