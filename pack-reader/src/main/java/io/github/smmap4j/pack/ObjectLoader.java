@@ -65,7 +65,7 @@ public final class ObjectLoader {
         if (data != null) {
             return data;
         }
-        if (size > Integer.MAX_VALUE - 16) {
+        if (size > Limits.MAX_ARRAY) {
             throw new IOException("object " + id.name() + " of " + size + " bytes is too large for an array; use openStream()");
         }
         try (InputStream in = opener.open()) {

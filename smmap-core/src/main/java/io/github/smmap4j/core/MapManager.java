@@ -56,4 +56,38 @@ public abstract sealed class MapManager implements AutoCloseable
     public String toString() {
         return getClass().getSimpleName() + core.stats();
     }
+
+    /**
+     * The limits both managers' builders share.
+     *
+     * @param <B> the concrete builder, returned by every setter
+     */
+    public abstract static sealed class Builder<B extends Builder<B>>
+            permits SlidingWindowMapManager.Builder, StaticWindowMapManager.Builder {
+        long maxMappedMemory = Limits.DEFAULT_MAX_MAPPED_MEMORY;
+        int maxOpenRegions = Limits.DEFAULT_MAX_OPEN_REGIONS;
+        RegionManager.Mapper mapper = RegionManager.FILE_CHANNEL_MAPPER;
+
+        Builder() {
+        }
+
+        abstract B self();
+
+        /** Sets the limit of mapped bytes (soft: exceeded only when every region is in use). */
+        public B maxMappedMemory(long bytes) {
+            this.maxMappedMemory = Limits.positive("maxMappedMemory", bytes);
+            return self();
+        }
+
+        /** Sets the limit of mapped regions (soft: exceeded only when every region is in use). */
+        public B maxOpenRegions(int regions) {
+            this.maxOpenRegions = (int) Limits.positive("maxOpenRegions", regions);
+            return self();
+        }
+
+        B mapper(RegionManager.Mapper m) {
+            this.mapper = m;
+            return self();
+        }
+    }
 }

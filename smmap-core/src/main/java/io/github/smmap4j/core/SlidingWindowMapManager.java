@@ -1,6 +1,5 @@
 package io.github.smmap4j.core;
 
-
 /**
  * Maps windows of {@link #windowSize()} bytes and slides them over files of any size, unmapping
  * least-recently-used unused windows when {@code maxMappedMemory} or {@code maxOpenRegions} would
@@ -29,13 +28,15 @@ public final class SlidingWindowMapManager extends MapManager {
     }
 
     /** Configures a {@link SlidingWindowMapManager}. */
-    public static final class Builder {
+    public static final class Builder extends MapManager.Builder<Builder> {
         private long windowSize = DEFAULT_WINDOW_SIZE;
-        private long maxMappedMemory = Limits.DEFAULT_MAX_MAPPED_MEMORY;
-        private int maxOpenRegions = Limits.DEFAULT_MAX_OPEN_REGIONS;
-        private RegionManager.Mapper mapper = RegionManager.FILE_CHANNEL_MAPPER;
 
         private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** Sets the window size in bytes, rounded up to the page size; 0 maps whole files. */
@@ -44,23 +45,6 @@ public final class SlidingWindowMapManager extends MapManager {
                 throw new IllegalArgumentException("windowSize must be >= 0: " + bytes);
             }
             this.windowSize = bytes;
-            return this;
-        }
-
-        /** Sets the limit of mapped bytes (soft: exceeded only when every region is in use). */
-        public Builder maxMappedMemory(long bytes) {
-            this.maxMappedMemory = Limits.positive("maxMappedMemory", bytes);
-            return this;
-        }
-
-        /** Sets the limit of mapped regions (soft: exceeded only when every region is in use). */
-        public Builder maxOpenRegions(int regions) {
-            this.maxOpenRegions = (int) Limits.positive("maxOpenRegions", regions);
-            return this;
-        }
-
-        Builder mapper(RegionManager.Mapper m) {
-            this.mapper = m;
             return this;
         }
 
