@@ -41,28 +41,49 @@ final class HeaderResolver {
     /** Returns what {@code cat-file --batch-check} prints of the entry at {@code offset}. */
     ObjectInfo info(PackFile p, long offset, ObjectId id) throws IOException {
         ReverseIndex rev = p.reverseIndex();
-        return info(p, offset, entryRank(p, rev, offset, offset), id);
+        PackEntryInfo e = new PackEntryInfo(p.format);
+        fill(e, p, rev, offset, entryRank(p, rev, offset, offset), id, null, 0);
+        return e.info();
     }
 
-    private ObjectInfo info(PackFile p, long offset, int rank, ObjectId id) throws IOException {
-        ReverseIndex rev = p.reverseIndex();
+    /**
+     * Fills {@code e} with the entry at {@code offset} (rank {@code rank}). With {@code walked},
+     * the resolved type codes of a pack-order walk's ranks from {@code from} on (0: not yet met),
+     * a delta whose base the walk met takes its type from there instead of a chain lookup; the
+     * entry's own type is recorded.
+     */
+    private void fill(PackEntryInfo e, PackFile p, ReverseIndex rev, long offset, int rank, ObjectId id,
+                      byte[] walked, int from) throws IOException {
         EntryHeader h = p.parseHeader(ctx, offset);
+        long disk = rev.packedLength(rank);
         if (!h.isDelta()) {
-            return new ObjectInfo(id, h.type(), h.size, rev.packedLength(rank), storage.format().zeroId());
+            e.set(p, rev, offset, id, h.type(), h.size, disk);
+            e.whole();
+        } else {
+            int b = h.typeCode == ObjectType.REF_DELTA ? -1 : entryRank(p, rev, h.baseOffset, offset);
+            e.delta(b, h); // takes the REF_DELTA base id before a chain lookup reuses the header
+            long size = deltaResultSize(p, offset, h);
+            int known = walked != null && b >= from && b < rank ? walked[b - from] : 0;
+            e.set(p, rev, offset, id, known != 0 ? ObjectType.fromCode(known) : typeOf(p, offset, 0), size, disk);
         }
-        ObjectId base = h.typeCode == ObjectType.REF_DELTA ? h.baseId(p.format)
-                : p.index.idAt(rev.positionAt(entryRank(p, rev, h.baseOffset, offset)));
-        long size = deltaResultSize(p, offset, h);
-        return new ObjectInfo(id, typeOf(p, offset, 0), size, rev.packedLength(rank), base);
+        if (walked != null) {
+            walked[rank - from] = (byte) e.type().code();
+        }
     }
 
-    /** Visits the entries of ranks {@code [from, to)} of {@code p} in pack order (see {@link ObjectReader#walkPackInfo}). */
+    /**
+     * Visits the entries of ranks {@code [from, to)} of {@code p} in pack order through one
+     * reused view (see {@link ObjectReader#walkPackInfo}): a delta's base was met earlier in the
+     * walk, so its type is known without a lookup.
+     */
     void walk(PackFile p, int from, int to, ObjectReader.PackInfoVisitor visitor) throws IOException {
         ReverseIndex rev = p.reverseIndex();
+        byte[] walked = new byte[to - from];
+        PackEntryInfo e = new PackEntryInfo(p.format);
         for (int r = from; r < to; r++) {
             long off = rev.offsetAt(r);
-            ObjectId id = p.index.idAt(rev.positionAt(r));
-            visitor.visit(new ObjectLocation(id, p, off), info(p, off, r, id));
+            fill(e, p, rev, off, r, p.index.idAt(rev.positionAt(r)), walked, from);
+            visitor.visit(e);
         }
     }
 

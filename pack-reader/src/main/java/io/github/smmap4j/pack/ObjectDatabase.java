@@ -189,6 +189,21 @@ public final class ObjectDatabase implements AutoCloseable {
         IdOrderMerge.forEach(packArray(), storage.loose(), action);
     }
 
+    /**
+     * Visits every object of the database exactly once, in no particular order, on
+     * {@code parallelism} threads: the fastest way to read everything when the order does not
+     * matter (indexers, scanners, analytics). Each pack's delta trees are resolved depth-first
+     * from their roots, so every entry is inflated once; objects above the stream threshold come
+     * as streams. The visitor is called concurrently from the traversal's threads and must be
+     * thread-safe; the first exception of any thread stops the traversal and is thrown here.
+     *
+     * @param parallelism threads to use, e.g. {@code Runtime.getRuntime().availableProcessors()}
+     */
+    public void forEachObjectInAnyOrder(int parallelism, ObjectVisitor visitor) throws IOException {
+        ensureOpen();
+        new AnyOrderTraversal(storage, parallelism, visitor).run();
+    }
+
     /** Calls {@code action} for every packed object, pack by pack (scan order), in offset order. */
     public void forEachInPackOrder(IOConsumer<ObjectLocation> action) throws IOException {
         for (PackFile p : packArray()) {

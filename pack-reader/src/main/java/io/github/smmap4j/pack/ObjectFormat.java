@@ -17,11 +17,13 @@ public enum ObjectFormat {
     private final String configName;
     private final String digestName;
     private final int length;
+    private final ObjectId zero;
 
     ObjectFormat(String configName, String digestName, int length) {
         this.configName = configName;
         this.digestName = digestName;
         this.length = length;
+        this.zero = ObjectId.fromRaw(new byte[length], 0, length);
     }
 
     /** Returns the id length in bytes. */
@@ -98,6 +100,6 @@ public enum ObjectFormat {
 
     /** Returns the all-zero id of this format. */
     public ObjectId zeroId() {
-        return ObjectId.fromRaw(new byte[length], 0, length);
+        return zero;
     }
 }

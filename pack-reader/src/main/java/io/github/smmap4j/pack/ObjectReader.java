@@ -68,24 +68,12 @@ public final class ObjectReader implements AutoCloseable {
         return open(id).openStream();
     }
 
-    /** Receives the objects of a pack-order walk ({@link #walkPackOrder}). */
-    @FunctionalInterface
-    public interface PackVisitor {
-        /**
-         * Called once per entry. {@code data[0, length)} is the content, valid only during the
-         * call (the walk may reuse or keep the array; do not modify it). An object above the
-         * stream threshold comes as {@code large} instead ({@code data} is null), a stream the
-         * visitor must close.
-         */
-        void visit(ObjectId id, ObjectType type, byte[] data, int length, InputStream large) throws IOException;
-    }
-
     /**
      * Visits the entries of {@code pack} whose offset rank (position in pack order) is in
      * {@code [fromRank, toRank)}, in pack order: the fastest way to read every object, each
      * base inflated once.
      */
-    public void walkPackOrder(PackFile pack, int fromRank, int toRank, PackVisitor visitor) throws IOException {
+    public void walkPackOrder(PackFile pack, int fromRank, int toRank, ObjectVisitor visitor) throws IOException {
         Objects.checkFromToIndex(fromRank, toRank, pack.objectCount());
         new PackWalk(this, storage, ctx, pack).run(fromRank, toRank, visitor);
     }
@@ -93,8 +81,8 @@ public final class ObjectReader implements AutoCloseable {
     /** Receives the entries of a pack-order info walk ({@link #walkPackInfo}). */
     @FunctionalInterface
     public interface PackInfoVisitor {
-        /** Called once per entry, with where it is and what {@code --batch-check} prints of it. */
-        void visit(ObjectLocation where, ObjectInfo info) throws IOException;
+        /** Called once per entry with a view of it, valid during the call: what {@code --batch-check} prints of it, and where it is. */
+        void visit(PackEntryInfo entry) throws IOException;
     }
 
     /**

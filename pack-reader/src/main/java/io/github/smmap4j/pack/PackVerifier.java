@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>meanwhile every entry header and delta base (an OFS_DELTA base must be an entry, a
  *       REF_DELTA base an object of this pack: a thin pack does not verify), and that no delta
  *       chain is cyclic ({@link DeltaForest});</li>
- *   <li>on {@code threads} workers ({@link VerifyWorker}), gitoxide-style: the entries form delta
+ *   <li>on {@code threads} workers ({@link TreeWorker}), gitoxide-style: the entries form delta
  *       trees (each base with the deltas built on it), each tree is resolved depth-first from
  *       its root, so every entry is inflated exactly once (its zlib stream must end where the
  *       next entry begins) and each delta is applied to its parent's content while that is in
@@ -155,7 +155,7 @@ public final class PackVerifier {
 
     /**
      * Runs the checks: the {@link PackChecksumPass} on a thread of its own, meanwhile the
-     * {@link #forest}, then the {@link VerifyWorker}s over its trees; then reports the problem
+     * {@link #forest}, then the {@link TreeWorker}s over its trees; then reports the problem
      * found first in the documented order, or the result and the listing.
      */
     private Result run(EntryConsumer entries) throws IOException {
@@ -173,7 +173,7 @@ public final class PackVerifier {
             }
         });
         VerifiedEntries found = new VerifiedEntries(n, list, progress);
-        List<VerifyWorker> workers = new ArrayList<>();
+        List<IdCheck> checks = new ArrayList<>();
         DeltaForest forest = null;
         boolean interrupted = false;
         try {
@@ -182,8 +182,9 @@ public final class PackVerifier {
             AtomicInteger nextRoot = new AtomicInteger();
             List<Thread> started = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                VerifyWorker w = new VerifyWorker(pack, rev, forest, roots, nextRoot, failure, found, maxObjectSize);
-                workers.add(w);
+                IdCheck check = new IdCheck(pack, rev, found);
+                checks.add(check);
+                TreeWorker w = new TreeWorker(pack, rev, forest, roots, nextRoot, failure, check, maxObjectSize, Long.MAX_VALUE, null);
                 started.add(Thread.ofPlatform().name("verify-" + t).start(w));
             }
             for (Thread t : started) {
@@ -218,8 +219,8 @@ public final class PackVerifier {
             throw new CorruptPackException(pack.packPath, -1, (n - resolved) + " entries could not be resolved to a whole base");
         }
         long[] hist = new long[0];
-        for (VerifyWorker w : workers) {
-            long[] h = w.histogram();
+        for (IdCheck c : checks) {
+            long[] h = c.histogram();
             for (int d = h.length - 1; d > 0; d--) {
                 if (h[d] != 0) {
                     if (d > hist.length) {

@@ -41,9 +41,6 @@ final class PackWalk {
     private byte[] chainDelta = new byte[64 * 1024]; // the deltas of a chain being rebuilt
     private int[] chain = new int[64];
 
-    /** Bases rebuilt because they were not kept, for diagnostics. */
-    long fallbacks;
-
     PackWalk(ObjectReader reader, Storage storage, ReadContext ctx, PackFile pack) throws CorruptPackException {
         this.reader = reader;
         this.db = storage;
@@ -55,7 +52,7 @@ final class PackWalk {
         this.maxObjectSize = storage.maxObjectSize();
     }
 
-    void run(int fromRank, int toRank, ObjectReader.PackVisitor visitor) throws IOException {
+    void run(int fromRank, int toRank, ObjectVisitor visitor) throws IOException {
         forest = DeltaForest.scan(pack, ctx, fromRank, toRank, DeltaForest.Policy.WALK);
         // Still needed later: the database's base cache, idle during a walk, may hold it until
         // then (rebuild looks there first).
@@ -75,7 +72,7 @@ final class PackWalk {
     }
 
     /** Visits the entry at rank {@code r}, inflated by {@code ahead} when it is not null. */
-    private void visit(int r, InflateAhead ahead, ObjectReader.PackVisitor visitor) throws IOException {
+    private void visit(int r, InflateAhead ahead, ObjectVisitor visitor) throws IOException {
         long off = rev.offsetAt(r);
         ObjectId id = pack.index.idAt(rev.positionAt(r));
         int b = forest.baseRank(r);
@@ -103,13 +100,13 @@ final class PackWalk {
             ObjectType type = h.type();
             long size = h.size;
             if (size > streamThreshold) {
-                visitor.visit(id, type, null, 0, new PackStream(pack, off, h.dataOffset, size));
+                visitor.visit(id, type, size, null, new PackStream(pack, off, h.dataOffset, size));
                 return; // its deltas re-materialize it through the reader
             }
             int len = Limits.arraySize(size, maxObjectSize, "object", pack.packPath, off);
             byte[] out = needed && len <= budgetBytes ? new byte[len] : leafBuffer(len);
             pack.inflate(ctx, off, h.dataOffset, out, len);
-            visitor.visit(id, type, out, len, null);
+            visitor.visit(id, type, len, out, null);
             if (out != leaf) {
                 kept.keep(r, out, type);
             }
@@ -124,10 +121,10 @@ final class PackWalk {
 
     /** {@link #visit} for an entry the helper has inflated: the same steps, minus the inflation. */
     private void visitInflated(int r, long off, ObjectId id, int b, boolean needed, InflateAhead.Item it,
-                               ObjectReader.PackVisitor visitor) throws IOException {
+                               ObjectVisitor visitor) throws IOException {
         if (b == DeltaForest.WHOLE) {
             ObjectType type = ObjectType.fromCode(it.typeCode);
-            visitor.visit(id, type, it.buf, it.len, null);
+            visitor.visit(id, type, it.len, it.buf, null);
             if (!it.pooled) {
                 kept.keep(r, it.buf, type);
             }
@@ -137,13 +134,13 @@ final class PackWalk {
     }
 
     /** Reads the entry through the reader (streamed when large), visits it, and returns its loader. */
-    private ObjectLoader visitThroughReader(long off, ObjectId id, ObjectReader.PackVisitor visitor) throws IOException {
+    private ObjectLoader visitThroughReader(long off, ObjectId id, ObjectVisitor visitor) throws IOException {
         ObjectLoader l = reader.openPacked(new ObjectLocation(id, pack, off));
         if (l.isLarge()) {
-            visitor.visit(id, l.type(), null, 0, l.openStream());
+            visitor.visit(id, l.type(), l.size(), null, l.openStream());
         } else {
             byte[] data = l.bytes();
-            visitor.visit(id, l.type(), data, data.length, null);
+            visitor.visit(id, l.type(), data.length, data, null);
         }
         return l;
     }
@@ -154,13 +151,12 @@ final class PackWalk {
      * and result as the rest of the walk needs them.
      */
     private void applyDelta(int r, long off, ObjectId id, int b, boolean needed, byte[] d, int dlen,
-                            ObjectReader.PackVisitor visitor) throws IOException {
+                            ObjectVisitor visitor) throws IOException {
         byte[] base = kept.data(b);
         ObjectType type;
         if (base != null) {
             type = kept.type(b);
         } else {
-            fallbacks++;
             DeltaChainLoader.Loaded rebuilt = rebuild(b);
             base = rebuilt.data();
             type = rebuilt.type();
@@ -179,7 +175,7 @@ final class PackWalk {
         if (kept.data(b) == null && kept.needed(b)) {
             kept.keep(b, base, type); // rebuilt, and later entries still need it
         }
-        visitor.visit(id, type, out, res, null);
+        visitor.visit(id, type, res, out, null);
         if (out != leaf) {
             kept.keep(r, out, type);
         }

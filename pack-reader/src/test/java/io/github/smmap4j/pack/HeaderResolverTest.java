@@ -55,7 +55,10 @@ class HeaderResolverTest {
             try (ObjectReader r = db.newReader()) {
 
                 for (PackFile p : db.packs()) {
-                    r.walkPackInfo(p, 0, p.objectCount(), (where, info) -> {
+                    r.walkPackInfo(p, 0, p.objectCount(), e -> {
+                        ObjectLocation where = e.location();
+                        ObjectInfo info = e.info();
+                        assertEquals(info.deltaBase().equals(db.format().zeroId()), !e.isDelta(), "isDelta");
                         if (!want.containsKey(where.id().name()) || want.get(where.id().name()).equals(line(info))
                                 || inOtherPackToo(db, where)) {
                             return; // agrees, or git prefers another copy

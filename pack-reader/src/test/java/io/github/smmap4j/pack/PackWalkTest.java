@@ -37,7 +37,9 @@ class PackWalkTest {
                     Set<ObjectId> seen = new HashSet<>();
                     long[] last = {-1};
                     for (int[] range : ranges) {
-                        r.walkPackInfo(p, range[0], range[1], (where, info) -> {
+                        r.walkPackInfo(p, range[0], range[1], e -> {
+                            ObjectLocation where = e.location();
+                            ObjectInfo info = e.info();
                             ObjectId id = where.id();
                             ObjectHeader want = o.header(id);
                             assertEquals(want.type(), info.type(), id.name());
@@ -73,16 +75,17 @@ class PackWalkTest {
                     int n = p.objectCount();
                     // Two halves, as two threads would walk them: the second starts mid-pack.
                     for (int[] range : new int[][] {{0, n / 2}, {n / 2, n}}) {
-                        r.walkPackOrder(p, range[0], range[1], (id, type, data, len, large) -> {
+                        r.walkPackOrder(p, range[0], range[1], (id, type, size, data, large) -> {
                             ObjectLoader want = oracle.open(id);
                             assertEquals(want.type(), type, id.name());
+                            assertEquals(want.size(), size, id.name());
                             byte[] got;
                             if (large != null) {
                                 try (InputStream in = large) {
                                     got = in.readAllBytes();
                                 }
                             } else {
-                                got = java.util.Arrays.copyOf(data, len);
+                                got = java.util.Arrays.copyOf(data, (int) size);
                             }
                             assertArrayEquals(want.bytes(), got, id.name());
                             assertTrue(seen.add(id), "visited twice: " + id.name());
@@ -101,14 +104,14 @@ class PackWalkTest {
             PackFile p = db.packs().getFirst();
             AtomicInteger seen = new AtomicInteger();
             IOException e = assertThrows(IOException.class, () -> r.walkPackOrder(p, 0, p.objectCount(),
-                    (id, type, data, len, large) -> {
+                    (id, type, size, data, large) -> {
                         if (seen.incrementAndGet() == 1000) {
                             throw new IOException("stop here");
                         }
                     }));
             assertEquals("stop here", e.getMessage());
             AtomicInteger again = new AtomicInteger();
-            r.walkPackOrder(p, 0, p.objectCount(), (id, type, data, len, large) -> again.incrementAndGet());
+            r.walkPackOrder(p, 0, p.objectCount(), (id, type, size, data, large) -> again.incrementAndGet());
             assertEquals(p.objectCount(), again.get());
         }
     }

@@ -94,23 +94,73 @@ final class BatchFormat {
         return !needsType && !needsSize && !needsDisk && !needsBase;
     }
 
-    /** Writes one expanded line (with its newline). */
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private byte[] line = new byte[256];
+    private final byte[] raw = new byte[32];
+    private int len;
+
+    /** Writes one expanded line (with its newline) with one write, formatted as bytes into a reused buffer. */
     void write(OutputStream out, ObjectId id, ObjectType type, long size, long disk, ObjectId base, String rest)
             throws IOException {
+        len = 0;
         for (Object p : parts) {
             if (p instanceof byte[] lit) {
-                out.write(lit);
+                append(lit, lit.length);
                 continue;
             }
-            String v = switch ((Atom) p) {
-                case NAME -> id.name();
-                case TYPE -> type.typeName();
-                case SIZE -> Long.toString(size);
-                case DISK -> Long.toString(disk);
-                case BASE -> base.name();
-                case REST -> rest == null ? "" : rest;
-            };
-            out.write(v.getBytes(StandardCharsets.ISO_8859_1));
+            switch ((Atom) p) {
+                case NAME -> hex(id);
+                case TYPE -> ascii(type.typeName());
+                case SIZE -> decimal(size);
+                case DISK -> decimal(disk);
+                case BASE -> hex(base);
+                case REST -> ascii(rest == null ? "" : rest);
+            }
+        }
+        out.write(line, 0, len);
+    }
+
+    private void room(int n) {
+        if (len + n > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.max(2 * line.length, len + n));
+        }
+    }
+
+    private void append(byte[] b, int n) {
+        room(n);
+        System.arraycopy(b, 0, line, len, n);
+        len += n;
+    }
+
+    private void hex(ObjectId id) {
+        int n = id.length();
+        id.copyTo(raw, 0);
+        room(2 * n);
+        for (int i = 0; i < n; i++) {
+            line[len++] = HEX[(raw[i] >> 4) & 15];
+            line[len++] = HEX[raw[i] & 15];
+        }
+    }
+
+    private void decimal(long v) {
+        room(20);
+        int start = len;
+        do {
+            line[len++] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = line[i];
+            line[i] = line[j];
+            line[j] = t;
+        }
+    }
+
+    /** ISO-8859-1 text (a %(rest) is the input line's bytes, read as ISO-8859-1). */
+    private void ascii(String s) {
+        room(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            line[len++] = (byte) s.charAt(i);
         }
     }
 }

@@ -9,7 +9,9 @@ import io.github.smmap4j.pack.ObjectLoader;
 import io.github.smmap4j.pack.ObjectLocation;
 import io.github.smmap4j.pack.ObjectReader;
 import io.github.smmap4j.pack.ObjectType;
+import io.github.smmap4j.pack.PackEntryInfo;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -102,10 +104,28 @@ final class BatchWriter {
         line(id, type, size, disk, base, rest, loaded);
     }
 
-    /** Writes the packed object at {@code where} whose info a pack-order walk already has. */
-    void packed(ObjectLocation where, ObjectInfo info) throws IOException {
-        ObjectLoader loaded = contents ? reader.open(where) : null;
-        line(where.id(), info.type(), info.size(), info.diskSize(), info.deltaBase(), null, loaded);
+    /** Writes the packed entry a pack-order info walk is at. */
+    void packed(PackEntryInfo e) throws IOException {
+        ObjectLoader loaded = contents ? reader.open(e.location()) : null;
+        line(e.id(), e.type(), e.size(), e.diskSize(), fmt.needsBase ? e.deltaBase() : zero, null, loaded);
+    }
+
+    /** True if {@code --batch} content can come from the pack-order content walk (no disk size or delta base needed). */
+    boolean walksContents() {
+        return contents && !fmt.needsDisk && !fmt.needsBase;
+    }
+
+    /** Writes an object a pack-order content walk hands over: {@code data[0, size)}, or {@code large} (closed here). */
+    void content(ObjectId id, ObjectType type, long size, byte[] data, InputStream large) throws IOException {
+        fmt.write(out, id, type, size, 0, zero, null);
+        if (large != null) {
+            try (large) {
+                large.transferTo(out);
+            }
+        } else {
+            out.write(data, 0, (int) size);
+        }
+        out.write('\n');
     }
 
     /** Writes {@code <name> missing} and flushes. */

@@ -103,7 +103,11 @@ final class CatFileBatch {
         return n;
     }
 
-    /** --unordered: loose objects (directory order), then each pack in git's pack order and offset order. */
+    /**
+     * --unordered: loose objects (directory order), then each pack in git's pack order and offset
+     * order, read by the pack-order engines: the content walk for {@code --batch} (unless the
+     * format needs a size on disk or a delta base), the info walk otherwise.
+     */
     private void unordered() throws IOException {
         List<ObjectId> loose = new ArrayList<>();
         db.forEachLooseId(loose::add);
@@ -117,12 +121,23 @@ final class CatFileBatch {
         }
         Progress progress = Progress.start(cli, "Objects", approximateCount());
         for (PackFile p : packs) {
-            reader.walkPackInfo(p, 0, p.objectCount(), (where, info) -> {
-                if (seen == null || seen.add(where.id())) {
-                    writer.packed(where, info);
-                }
-                progress.tick();
-            });
+            if (writer.walksContents()) { // --batch: the pack-order walk inflates each base once
+                reader.walkPackOrder(p, 0, p.objectCount(), (id, type, size, data, large) -> {
+                    if (seen == null || seen.add(id)) {
+                        writer.content(id, type, size, data, large);
+                    } else if (large != null) {
+                        large.close();
+                    }
+                    progress.tick();
+                });
+            } else {
+                reader.walkPackInfo(p, 0, p.objectCount(), e -> {
+                    if (seen == null || seen.add(e.id())) {
+                        writer.packed(e);
+                    }
+                    progress.tick();
+                });
+            }
         }
         progress.done();
     }

@@ -1,23 +1,43 @@
 package io.github.smmap4j.pack;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One verifying thread, gitoxide-style: takes the delta trees of a {@link DeltaForest} one root
- * at a time and resolves each depth-first from its root, so every entry is inflated exactly once
- * (its zlib stream must end where the next entry begins) and each delta is applied to its
- * parent's content while that is on the stack; the hash of {@code "<type> <size>\0"} and the
- * content must equal the index's id for that offset. Only entries with deltas on them get arrays
- * of their own (held while their subtree is resolved); leaves go into a reused buffer. Has its own
- * cursor, inflater, digest and buffers; stops at the first failure of any thread.
+ * The one any-order engine, gitoxide-style: a thread that takes the delta trees of a
+ * {@link DeltaForest} one root at a time and resolves each depth-first from its root, so every
+ * entry is inflated exactly once (its zlib stream must end where the next entry begins) and each
+ * delta is applied to its parent's content while that is on the stack, and hands every resolved
+ * object to its {@link Sink}: the verifier checks ids ({@link IdCheck}), the any-order traversal
+ * visits them ({@link AnyOrderTraversal}). Only entries with deltas on them get arrays of their
+ * own (held while their subtree is resolved); leaves go into a reused buffer. Has its own cursor,
+ * inflater and buffers; stops at the first failure of any thread.
  */
-final class VerifyWorker implements Runnable {
+final class TreeWorker implements Runnable {
+    /** Receives what a worker resolves, on the worker's thread. */
+    interface Sink {
+        /**
+         * The entry at {@code rank} is resolved: an object of pack type {@code typeCode} whose
+         * content is {@code data[0, len)} (valid during the call), at delta depth {@code depth},
+         * whose entry header declared {@code headerSize}.
+         */
+        void resolved(int rank, int typeCode, byte[] data, int len, int depth, long headerSize) throws IOException;
+
+        /**
+         * The entry at {@code rank} is above the worker's in-memory limit, and so is everything
+         * built on it: called for it and each entry of its subtree instead of {@link #resolved}.
+         */
+        void large(int rank) throws IOException;
+    }
+
+    /** Loads a root that is not a whole entry (a {@link DeltaForest#OUTSIDE} delta), or null when it is too large. */
+    @FunctionalInterface
+    interface RootLoader {
+        DeltaChainLoader.Loaded load(int rank) throws IOException;
+    }
+
     /** Deeper chains than git can write (its limit is 4095) are refused rather than held in memory. */
     static final int MAX_DEPTH = 10_000;
 
@@ -27,15 +47,13 @@ final class VerifyWorker implements Runnable {
     private final int[] roots;
     private final AtomicInteger nextRoot;
     private final AtomicReference<Throwable> failure;
-    private final VerifiedEntries found;
+    private final Sink sink;
     private final long maxObjectSize;
+    private final long inMemory;
+    private final RootLoader outside;
     private final ReadContext ctx = new ReadContext();
-    private final MessageDigest md;
-    private final byte[] idBuf;
     private byte[] delta = new byte[64 * 1024];
     private byte[] leaf = new byte[64 * 1024];
-    /** {@code histogram[d]}: entries resolved at delta depth {@code d > 0}. */
-    private long[] histogram = new long[64];
     // The DFS stack: per level, the content of an entry, its rank and its next child in CSR order.
     private byte[][] stackData = new byte[64][];
     private int[] stackRank = new int[64];
@@ -43,21 +61,23 @@ final class VerifyWorker implements Runnable {
 
     /**
      * A worker resolving the trees of {@code roots[nextRoot++]} until the roots run out or
-     * {@code failure} is set (by any thread; this one sets its own), recording into {@code found};
-     * objects and deltas are limited to {@code maxObjectSize} bytes.
+     * {@code failure} is set (by any thread; this one sets its own), handing each object to
+     * {@code sink}; objects and deltas above {@code maxObjectSize} bytes are corruption, objects
+     * above {@code inMemory} bytes (and their subtrees) go to {@link Sink#large}; roots that are
+     * not whole entries are loaded with {@code outside} (null when every root is whole).
      */
-    VerifyWorker(PackFile pack, ReverseIndex rev, DeltaForest forest, int[] roots, AtomicInteger nextRoot,
-                 AtomicReference<Throwable> failure, VerifiedEntries found, long maxObjectSize) {
+    TreeWorker(PackFile pack, ReverseIndex rev, DeltaForest forest, int[] roots, AtomicInteger nextRoot,
+               AtomicReference<Throwable> failure, Sink sink, long maxObjectSize, long inMemory, RootLoader outside) {
         this.pack = pack;
         this.rev = rev;
         this.forest = forest;
         this.roots = roots;
         this.nextRoot = nextRoot;
         this.failure = failure;
-        this.found = found;
+        this.sink = sink;
         this.maxObjectSize = maxObjectSize;
-        this.md = pack.format.newDigest();
-        this.idBuf = new byte[pack.format.length()];
+        this.inMemory = inMemory;
+        this.outside = outside;
     }
 
     @Override
@@ -72,18 +92,29 @@ final class VerifyWorker implements Runnable {
         }
     }
 
-    /** The delta depth histogram of what this worker resolved (after it ended): {@code [d]} for depth {@code d > 0}. */
-    long[] histogram() {
-        return histogram;
-    }
-
     private void tree(int root) throws IOException {
         long off = rev.offsetAt(root);
-        EntryHeader h = pack.parseHeader(ctx, off);
-        int t = h.typeCode; // every delta of the tree has its root's type
-        byte[] data = whole(root, off, h);
-        if (data == null) {
-            return;
+        int t; // every delta of the tree has its root's type
+        byte[] data;
+        if (forest.baseRank(root) == DeltaForest.OUTSIDE) {
+            DeltaChainLoader.Loaded l = outside.load(root);
+            if (l == null) {
+                large(root);
+                return;
+            }
+            t = l.type().code();
+            data = l.data();
+            sink.resolved(root, t, data, data.length, 0, -1);
+            if (forest.childCount(root) == 0) {
+                return;
+            }
+        } else {
+            EntryHeader h = pack.parseHeader(ctx, off);
+            t = h.typeCode;
+            data = whole(root, off, h);
+            if (data == null) {
+                return;
+            }
         }
         int sp = 0;
         push(sp++, root, data);
@@ -127,11 +158,15 @@ final class VerifyWorker implements Runnable {
         int typeCode = h.typeCode;
         long size = h.size;
         long dataOffset = h.dataOffset;
+        if (size > inMemory) {
+            large(r);
+            return null;
+        }
         int len = Limits.arraySize(size, maxObjectSize, "object", pack.packPath, off);
         boolean own = forest.childCount(r) > 0;
         byte[] out = own ? new byte[len] : leafBuffer(len);
         inflateEntry(r, off, dataOffset, out, len);
-        finish(r, typeCode, out, len, 0, size);
+        sink.resolved(r, typeCode, out, len, 0, size);
         return own ? out : null;
     }
 
@@ -149,12 +184,18 @@ final class VerifyWorker implements Runnable {
         int dlen = Limits.arraySize(size, maxObjectSize, "delta", pack.packPath, off);
         delta = Limits.atLeast(delta, dlen);
         inflateEntry(r, off, dataOffset, delta, dlen);
-        long dh = Delta.header(delta, dlen, base.length, maxObjectSize, pack.packPath, off);
+        // A result above the in-memory limit (itself under the cap) goes to the sink as large.
+        long cap = inMemory < maxObjectSize ? Long.MAX_VALUE : maxObjectSize;
+        long dh = Delta.header(delta, dlen, base.length, cap, pack.packPath, off);
+        if (Delta.headerResult(dh) > inMemory) {
+            large(r);
+            return null;
+        }
         int res = (int) Delta.headerResult(dh);
         boolean own = forest.childCount(r) > 0;
         byte[] out = own ? new byte[res] : leafBuffer(res);
         Delta.applyInto(base, base.length, delta, dlen, Delta.headerStart(dh), out, res, pack.packPath, off);
-        finish(r, t, out, res, d, size);
+        sink.resolved(r, t, out, res, d, size);
         return own ? out : null;
     }
 
@@ -173,29 +214,20 @@ final class VerifyWorker implements Runnable {
         }
     }
 
-    /** Checks the id of {@code data[0, len)}, the object at rank {@code r}, and records it. */
-    private void finish(int r, int t, byte[] data, int len, int d, long headerSize) throws IOException {
-        md.reset();
-        md.update((ObjectType.fromCode(t).typeName() + " " + len).getBytes(StandardCharsets.US_ASCII));
-        md.update((byte) 0);
-        md.update(data, 0, len);
-        try {
-            md.digest(idBuf, 0, idBuf.length);
-        } catch (DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        int position = rev.positionAt(r);
-        if (!pack.index.idEquals(position, idBuf, 0)) {
-            throw new CorruptPackException(pack.packPath, rev.offsetAt(r), "object's content hashes to "
-                    + ObjectId.fromRaw(idBuf, 0, idBuf.length).name() + " but the index names it "
-                    + pack.index.idAt(position).name());
-        }
-        if (d > 0) {
-            if (d >= histogram.length) {
-                histogram = Arrays.copyOf(histogram, Math.max(d + 1, histogram.length * 2));
+    /** Hands the entry at rank {@code r} and its whole subtree to {@link Sink#large} (iteratively). */
+    private void large(int r) throws IOException {
+        int[] todo = {r};
+        int n = 1;
+        while (n > 0) {
+            int x = todo[--n];
+            sink.large(x);
+            int k = forest.childCount(x);
+            if (n + k > todo.length) {
+                todo = Arrays.copyOf(todo, Math.max(2 * todo.length, n + k));
             }
-            histogram[d]++;
+            for (int c = forest.childStart(x); c < forest.childEnd(x); c++) {
+                todo[n++] = forest.child(c);
+            }
         }
-        found.resolved(r, t, d, headerSize);
     }
 }
