@@ -8,12 +8,14 @@ public final class CorruptPackException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
     private final long offset;
+    private final String what;
 
     /** Creates an exception for {@code file} at {@code offset} (-1 if no offset applies). */
     public CorruptPackException(Path file, long offset, String what) {
         super(file + (offset >= 0 ? " at offset " + offset : "") + ": " + what);
         this.file = file;
         this.offset = offset;
+        this.what = what;
     }
 
     /** Creates an exception with a cause. */
@@ -25,6 +27,11 @@ public final class CorruptPackException extends IOException {
     /** Returns the damaged file. */
     public Path file() {
         return file;
+    }
+
+    /** What was wrong, without the file and offset. */
+    String what() {
+        return what;
     }
 
     /** Returns the offset of the damage in the file, or -1. */

@@ -55,6 +55,11 @@ final class LooseObjects {
         if (o == null) {
             return null;
         }
+        if (!Limits.inflatable(o.size, o.fileSize)) {
+            o.close();
+            throw new CorruptPackException(o.file, 0, "declared size " + o.size + " cannot come from a file of "
+                    + o.fileSize + " bytes");
+        }
         if (o.size > streamThreshold) {
             o.close();
             return new ObjectLoader(id, o.type, o.size, () -> {
@@ -135,8 +140,8 @@ final class LooseObjects {
             StringBuilder hdr = new StringBuilder();
             int c;
             while ((c = in.read()) > 0) {
-                if (hdr.length() >= 32) {
-                    throw new CorruptPackException(f, 0, "loose object header is too long");
+                if (hdr.length() >= 31) { // git reads the header, NUL included, from its first 32 bytes
+                    throw new CorruptPackException(f, 0, "loose object header is too long (over 32 bytes)");
                 }
                 hdr.append((char) c);
             }
@@ -150,12 +155,10 @@ final class LooseObjects {
                     || (sz.length() > 1 && sz.charAt(0) == '0')) {
                 throw new CorruptPackException(f, 0, "bad loose object header '" + hdr + "'");
             }
-            long size = Long.parseLong(sz);
-            if (!Limits.inflatable(size, fileSize)) {
-                throw new CorruptPackException(f, 0, "declared size " + size + " cannot come from a file of " + fileSize + " bytes");
-            }
-            return new Opened(f, type, size, in, fileSize, inf);
-        } catch (ZipException e) {
+            // The declared size is what git reports (header, info) whatever the file can hold;
+            // it is checked against the file's size before anything is allocated for it (load).
+            return new Opened(f, type, Long.parseLong(sz), in, fileSize, inf);
+        } catch (ZipException | EOFException e) {
             in.close();
             inf.end();
             throw new CorruptPackException(f, 0, "bad zlib data: " + e.getMessage(), e);

@@ -28,14 +28,16 @@ public final class ObjectDatabase implements AutoCloseable {
     public static final long DEFAULT_STREAM_THRESHOLD = 16L << 20;
 
     private final RepositoryLayout layout;
+    private final GitConfig config;
     private final MapManager manager;
     private final boolean ownsManager;
     private final Storage storage;
     private final ReaderPool pool;
     private volatile boolean closed;
 
-    private ObjectDatabase(Builder b, RepositoryLayout layout, ObjectFormat format) throws IOException {
+    private ObjectDatabase(Builder b, RepositoryLayout layout, GitConfig config, ObjectFormat format) throws IOException {
         this.layout = layout;
+        this.config = config;
         if (b.manager != null) {
             this.manager = b.manager;
             this.ownsManager = false;
@@ -50,7 +52,7 @@ public final class ObjectDatabase implements AutoCloseable {
             this.manager = mb.build();
             this.ownsManager = true;
         }
-        this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs()),
+        this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs(), b.lenientPacks),
                 new LooseObjects(layout.objectDirs(), format), new DeltaBaseCache(b.baseCacheBytes), format,
                 b.streamThreshold, b.maxObjectSize);
         this.pool = new ReaderPool(storage);
@@ -75,6 +77,24 @@ public final class ObjectDatabase implements AutoCloseable {
     /** Returns the git directory (or the objects directory's parent). */
     public Path gitDir() {
         return layout.gitDir();
+    }
+
+    /**
+     * Returns the repository's own config file ({@code <gitDir>/config}) as read when the
+     * database was opened (system and global configs are not read).
+     */
+    public GitConfig config() {
+        return config;
+    }
+
+    /**
+     * Returns why packs of the object directories could not be used at the last scan: an index
+     * that cannot be read (its pack is skipped), or a pack that does not match its index (its
+     * objects are listed, and reading them fails with this error), as git reports them.
+     */
+    public List<CorruptPackException> packErrors() {
+        ensureOpen();
+        return storage.packs().errors();
     }
 
     /** Returns the object format (from {@code extensions.objectFormat}). */
@@ -297,6 +317,7 @@ public final class ObjectDatabase implements AutoCloseable {
         private long streamThreshold = DEFAULT_STREAM_THRESHOLD;
         private long maxObjectSize = Limits.MAX_ARRAY;
         private ObjectFormat format;
+        private boolean lenientPacks;
 
         private Builder(Path repo) {
             this.repo = repo;
@@ -341,6 +362,18 @@ public final class ObjectDatabase implements AutoCloseable {
             return this;
         }
 
+        /**
+         * With true, packs that cannot be used do not make the database fail to open, as in git:
+         * a pack whose index cannot be read is left out, a pack that does not match its index
+         * keeps its ids listed and every read of it fails with {@link CorruptPackException};
+         * {@link ObjectDatabase#packErrors()} tells why. Default false: such a pack is refused
+         * at open (and at a rescan).
+         */
+        public Builder lenientPacks(boolean lenient) {
+            this.lenientPacks = lenient;
+            return this;
+        }
+
         /** Forces the object format instead of reading {@code extensions.objectFormat}. */
         public Builder format(ObjectFormat f) {
             this.format = f;
@@ -355,13 +388,18 @@ public final class ObjectDatabase implements AutoCloseable {
         }
 
         /**
-         * Opens the database.
+         * Opens the database, after git's checks of the repository's format.
          *
          * @throws java.io.FileNotFoundException if {@code repo} is not a git repository
+         * @throws RepositoryFormatException if git would refuse the repository: a malformed config,
+         *         a {@code core.repositoryformatversion} above 1 or an extension not understood
+         *         (see the README for the list)
          */
         public ObjectDatabase build() throws IOException {
             RepositoryLayout layout = RepositoryLayout.find(repo);
-            return new ObjectDatabase(this, layout, format != null ? format : ObjectFormat.of(layout.gitDir()));
+            GitConfig config = GitConfig.read(layout.gitDir().resolve("config"));
+            ObjectFormat declared = RepositoryFormat.check(config);
+            return new ObjectDatabase(this, layout, config, format != null ? format : declared);
         }
     }
 }

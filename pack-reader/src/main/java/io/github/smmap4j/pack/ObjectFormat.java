@@ -1,10 +1,8 @@
 package io.github.smmap4j.pack;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Locale;
 import java.security.NoSuchAlgorithmException;
 
 /** The hash function of a repository: its {@code extensions.objectFormat}. */
@@ -67,26 +65,8 @@ public enum ObjectFormat {
      * @throws IllegalArgumentException if the config names an unknown format
      */
     public static ObjectFormat of(Path gitDir) throws IOException {
-        Path config = gitDir.resolve("config");
-        if (!Files.isRegularFile(config)) {
-            return SHA1;
-        }
-        String section = "";
-        for (String line : Files.readAllLines(config)) {
-            String s = line.strip();
-            if (s.startsWith("[")) {
-                int end = s.indexOf(']');
-                section = (end > 0 ? s.substring(1, end) : s.substring(1)).strip().toLowerCase(Locale.ROOT);
-                s = end > 0 ? s.substring(end + 1).strip() : "";
-            }
-            if (section.equals("extensions") && !s.isEmpty()) {
-                int eq = s.indexOf('=');
-                if (eq > 0 && s.substring(0, eq).strip().equalsIgnoreCase("objectformat")) {
-                    return fromConfig(s.substring(eq + 1).strip());
-                }
-            }
-        }
-        return SHA1;
+        java.util.Optional<String> name = GitConfig.read(gitDir.resolve("config")).get("extensions.objectformat");
+        return name.isPresent() ? fromConfig(name.get()) : SHA1;
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The packs of a database's {@code objects/pack} directories (its own, then its alternates'):
- * scans them, reopens a pack replaced under the same name, retires packs that went away (readers
+ * every {@code *.idx} with a {@code .pack} beside it, whatever its name (as git). Scans them,
+ * reopens a pack replaced under the same name, retires packs that went away (readers
  * may still be inside them: they are closed with the directory), and is the one place that
  * searches every pack for an id ({@link #find}). Thread-safe.
  */
@@ -33,11 +34,36 @@ final class PackDirectory {
     private final List<PackFile> retired = new ArrayList<>();
     /** Guarded by {@code scanLock}: the pack directories' modification times at the last scan. */
     private List<Object> scannedStamps = List.of();
+    /** Whether a pack that cannot be used is left out (and reported) instead of failing the scan. */
+    private final boolean lenient;
+    /** Why indexes could not be read at the last scan (their packs are left out); lenient only. */
+    private volatile List<CorruptPackException> unreadable = List.of();
 
     PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs) {
+        this(manager, format, objectDirs, false);
+    }
+
+    /**
+     * A directory of the packs of {@code objectDirs}; when {@code lenient}, as git: an index that
+     * cannot be read leaves its pack out, a pack that does not match its index is kept unusable
+     * (see {@link #errors()}), instead of failing the scan.
+     */
+    PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs, boolean lenient) {
         this.manager = manager;
         this.format = format;
         this.objectDirs = objectDirs;
+        this.lenient = lenient;
+    }
+
+    /** Why packs could not be used at the last scan: unreadable indexes, then unusable packs. */
+    List<CorruptPackException> errors() {
+        List<CorruptPackException> out = new ArrayList<>(unreadable);
+        for (PackFile p : packs) {
+            if (p.unusable() != null) {
+                out.add(p.unusable());
+            }
+        }
+        return out;
     }
 
     /** The packs currently known, in scan order. */
@@ -109,6 +135,7 @@ final class PackDirectory {
         scannedStamps = stamps();
         Map<Path, PackFile> seen = new HashMap<>();
         List<PackFile> order = new ArrayList<>();
+        List<CorruptPackException> bad = new ArrayList<>();
         boolean changed = false;
         for (Path d : objectDirs) {
             Path packDir = d.resolve("pack");
@@ -116,7 +143,7 @@ final class PackDirectory {
                 continue;
             }
             List<Path> idxs = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir, "pack-*.idx")) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir, "*.idx")) {
                 ds.forEach(idxs::add);
             }
             idxs.sort(null);
@@ -132,9 +159,15 @@ final class PackDirectory {
                 }
                 if (p == null) {
                     try {
-                        p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format);
+                        p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format, lenient);
                     } catch (NoSuchFileException gone) {
                         continue; // deleted between listing and opening (gc/repack at work)
+                    } catch (CorruptPackException e) {
+                        if (!lenient) {
+                            throw e;
+                        }
+                        bad.add(e); // an index git cannot read either: its objects are not there
+                        continue;
                     }
                     changed = true;
                 }
@@ -151,6 +184,7 @@ final class PackDirectory {
         byIdx.clear();
         byIdx.putAll(seen);
         packs = order.toArray(new PackFile[0]);
+        unreadable = List.copyOf(bad);
         return changed;
     }
 

@@ -37,9 +37,13 @@ public final class PackFile {
     /** Identity of the pack and idx files seen at open, to notice gc/repack replacing them. */
     private BasicFileAttributes packSeen;
     private BasicFileAttributes idxSeen;
+    /** Why the pack does not match its index (every read fails with it), or null: the pack is usable. */
+    private final CorruptPackException unusable;
 
-    private PackFile(int id, Path packPath, PackIndex index, MapManager manager, long packSize, int version) {
+    private PackFile(int id, Path packPath, PackIndex index, MapManager manager, long packSize, int version,
+                     CorruptPackException unusable) {
         this.id = id;
+        this.unusable = unusable;
         this.packPath = packPath;
         this.index = index;
         this.format = index.format();
@@ -56,31 +60,30 @@ public final class PackFile {
      * @param id a number unique among the packs of one database (delta base cache key)
      */
     static PackFile open(int id, MapManager manager, Path idxPath, Path packPath, ObjectFormat format) throws IOException {
+        return open(id, manager, idxPath, packPath, format, false);
+    }
+
+    /**
+     * Opens the pack beside {@code idxPath}; with {@code keepUnusable}, a pack that does not
+     * match its (readable) index is returned all the same, its ids listed and every read of it
+     * failing with the mismatch, as git keeps such a pack ({@link #unusable()}).
+     */
+    static PackFile open(int id, MapManager manager, Path idxPath, Path packPath, ObjectFormat format,
+                         boolean keepUnusable) throws IOException {
         PackIndex idx = PackIndex.open(manager, idxPath, format);
         try (WindowCursor c = manager.cursor(packPath)) {
-            int h = format.length();
             long size = c.fileSize();
-            if (size < 12 + h) {
-                throw new CorruptPackException(c.path(), size, "pack file too short (" + size + " bytes)");
+            int version = 0;
+            CorruptPackException unusable = null;
+            try {
+                version = checkAgainstIndex(c, idx, size, format);
+            } catch (CorruptPackException e) {
+                if (!keepUnusable) {
+                    throw e;
+                }
+                unusable = e;
             }
-            ByteBuffer head = ByteBuffer.wrap(readFully(c, 0, 12));
-            if (head.getInt(0) != 0x5041434b) { // "PACK"
-                throw new CorruptPackException(c.path(), 0, "not a pack file (bad signature)");
-            }
-            int version = head.getInt(4);
-            if (version != 2 && version != 3) {
-                throw new CorruptPackException(c.path(), 4, "unsupported pack version " + version);
-            }
-            long count = Integer.toUnsignedLong(head.getInt(8));
-            if (count != idx.objectCount()) {
-                throw new CorruptPackException(c.path(), 8, "pack has " + count + " objects but its index "
-                        + idxPath.getFileName() + " has " + idx.objectCount());
-            }
-            if (!Arrays.equals(readFully(c, size - h, h), idx.packChecksum())) {
-                throw new CorruptPackException(c.path(), size - h, "pack checksum does not match its index "
-                        + idxPath.getFileName());
-            }
-            PackFile p = new PackFile(id, c.path(), idx, manager, size, version);
+            PackFile p = new PackFile(id, c.path(), idx, manager, size, version, unusable);
             p.packSeen = Files.readAttributes(c.path(), BasicFileAttributes.class);
             p.idxSeen = Files.readAttributes(idx.path(), BasicFileAttributes.class);
             if (p.packSeen.size() != size) {
@@ -91,6 +94,38 @@ public final class PackFile {
             idx.close();
             throw e;
         }
+    }
+
+    /** Checks the pack's header, object count and trailer against its index; returns its version. */
+    private static int checkAgainstIndex(WindowCursor c, PackIndex idx, long size, ObjectFormat format) throws IOException {
+        Path idxPath = idx.path();
+        int h = format.length();
+        if (size < 12 + h) {
+            throw new CorruptPackException(c.path(), size, "pack file too short (" + size + " bytes)");
+        }
+        ByteBuffer head = ByteBuffer.wrap(readFully(c, 0, 12));
+        if (head.getInt(0) != 0x5041434b) { // "PACK"
+            throw new CorruptPackException(c.path(), 0, "not a pack file (bad signature)");
+        }
+        int version = head.getInt(4);
+        if (version != 2 && version != 3) {
+            throw new CorruptPackException(c.path(), 4, "unsupported pack version " + version);
+        }
+        long count = Integer.toUnsignedLong(head.getInt(8));
+        if (count != idx.objectCount()) {
+            throw new CorruptPackException(c.path(), 8, "pack has " + count + " objects but its index "
+                    + idxPath.getFileName() + " has " + idx.objectCount());
+        }
+        if (!Arrays.equals(readFully(c, size - h, h), idx.packChecksum())) {
+            throw new CorruptPackException(c.path(), size - h, "pack checksum does not match its index "
+                    + idxPath.getFileName());
+        }
+        return version;
+    }
+
+    /** Returns why this pack cannot be read (it does not match its index), or null if it can. */
+    CorruptPackException unusable() {
+        return unusable;
     }
 
     /** Reads {@code [pos, pos + len)} of a pack being opened (its header, its trailer). */
@@ -178,6 +213,9 @@ public final class PackFile {
      * @throws CorruptPackException on an invalid type, an overflowing varint or a bad base offset
      */
     EntryHeader parseHeader(ReadContext ctx, long offset) throws IOException {
+        if (unusable != null) {
+            throw new CorruptPackException(packPath, unusable.offset(), unusable.what(), unusable); // a fresh one per read
+        }
         if (offset < 12 || offset >= dataEnd) {
             throw new CorruptPackException(packPath, offset, "entry offset outside the pack data [12, " + dataEnd + ")");
         }

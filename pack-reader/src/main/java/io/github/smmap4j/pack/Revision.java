@@ -2,19 +2,24 @@ package io.github.smmap4j.pack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * Resolves the object names {@code cat-file} accepts, a subset of git's revision syntax: a full
  * id, a ref (DWIM as git: {@code X}, {@code refs/X}, {@code refs/tags/X}, {@code refs/heads/X},
  * {@code refs/remotes/X}, {@code refs/remotes/X/HEAD}; loose, symbolic and packed refs), a
- * unique abbreviation (4 or more hex digits), then the suffixes {@code ^{}}, {@code ^{type}},
- * {@code ^N}, {@code ~N} and {@code :path}.
+ * reflog entry ({@code HEAD@{0}}, {@code main@{2}}, {@code @{1}} for the current branch, or
+ * {@code @{<seconds since the epoch>}}), a unique abbreviation (4 or more hex digits), then the
+ * suffixes {@code ^{}}, {@code ^{type}}, {@code ^N}, {@code ~N} and {@code :path} (also
+ * {@code :./path} and {@code :../path}, relative to {@link #withWorkTreePrefix the current
+ * directory in the work tree}).
+ *
+ * <p>Objects are read raw unless {@link #withReplaceRefs replace refs} are given: then, as in
+ * git, every object read on the way ({@code ~N}, {@code ^{type}}, {@code :path}) is read as its
+ * replacement, while the id a name resolves to is the one named (apply
+ * {@link ReplaceRefs#resolve} to read it as git would). Not thread-safe (refs are read once).
  */
 public final class Revision {
     /** What a name resolved to. */
@@ -38,30 +43,65 @@ public final class Revision {
         static final Result AMBIGUOUS = new Result(Status.AMBIGUOUS, null);
     }
 
-    private static final String[] RULES = {"%s", "refs/%s", "refs/tags/%s", "refs/heads/%s", "refs/remotes/%s", "refs/remotes/%s/HEAD"};
-
     private final ObjectDatabase db;
-    private Map<String, ObjectId> packed;
+    private final Refs refs;
+    private ReplaceRefs replace = ReplaceRefs.none();
+    private String prefix;
 
-    /** Resolves names against {@code db} and its git directory's refs (packed refs read once). */
+    /**
+     * Resolves names against {@code db} and its git directory's refs (packed refs read once),
+     * reading objects raw, outside any work tree.
+     */
     public Revision(ObjectDatabase db) {
         this.db = db;
+        this.refs = new Refs(db.gitDir(), db.format());
+    }
+
+    /** Reads every object on the way as its replacement in {@code replace} (git's default); returns this. */
+    public Revision withReplaceRefs(ReplaceRefs replace) {
+        this.replace = Objects.requireNonNull(replace, "replace");
+        return this;
+    }
+
+    /** Returns the replace refs in use ({@link ReplaceRefs#none()} unless set). */
+    public ReplaceRefs replaceRefs() {
+        return replace;
     }
 
     /**
-     * Resolves {@code name} as git's {@code get_oid} does for {@code cat-file}. Raw object
-     * reads are used throughout (replace refs are not applied).
+     * Sets where names are resolved from: {@code prefix} is the current directory relative to
+     * the top of the work tree ({@code ""} at the top, else ending in {@code /}, e.g.
+     * {@code "src/"}), against which {@code <rev>:./path} and {@code <rev>:../path} are taken;
+     * null (the default) means not inside a work tree, where git refuses such paths. Returns this.
+     */
+    public Revision withWorkTreePrefix(String prefix) {
+        if (prefix != null && !prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a work tree prefix is empty or ends with '/': " + prefix);
+        }
+        this.prefix = prefix;
+        return this;
+    }
+
+    /**
+     * Resolves {@code name} as git's {@code get_oid} does for {@code cat-file}.
+     *
+     * @throws IllegalArgumentException where git dies on the name itself, with git's message: a
+     *         relative path outside the work tree or leaving it, a reflog entry past the log's
+     *         start ("log for 'HEAD' only has 2 entries"), an empty reflog
+     * @throws CorruptPackException if {@code packed-refs} is malformed where git reads it (git
+     *         checks even a full id against the refs, so it fails then too)
      */
     public Result resolve(String name) throws IOException {
         int hex = db.format().hexLength();
         if (name.length() == hex && ObjectId.isHex(name)) {
+            dwim(name); // git warns when a ref has the same name: its refs are read, and may fail
             return new Result(Status.FOUND, ObjectId.fromHex(name));
         }
         if (name.isEmpty() || name.startsWith(":")) {
             return Result.MISSING;
         }
         String path = null;
-        int colon = name.indexOf(':');
+        int colon = colonOutsideBraces(name);
         if (colon > 0) {
             path = name.substring(colon + 1);
             name = name.substring(0, colon);
@@ -99,22 +139,54 @@ public final class Revision {
                 id = apply(id, ops.pop());
             }
             if (id != null && path != null) {
-                id = lookupPath(id, path);
+                id = TreePath.lookup(this::read, db.format(), id, TreePath.relative(path, prefix));
             }
         } catch (MissingObjectException e) {
             return Result.MISSING;
+        } catch (CorruptPackException e) {
+            if (e.file() != null && e.file().endsWith("packed-refs")) {
+                throw e; // read for the replace refs: git dies there
+            }
+            return Result.MISSING; // as in git, an object on the way that cannot be read names nothing
         }
         return id == null ? Result.MISSING : new Result(Status.FOUND, id);
     }
 
+    /** The first ':' not inside braces ({@code HEAD@{...}}, {@code ^{...}}), as git splits {@code <rev>:<path>}. */
+    private static int colonOutsideBraces(String name) {
+        int depth = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (depth > 0 && c == '}') {
+                depth--;
+            } else if (depth == 0 && c == ':') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads {@code id} as git would: its replacement, when replace refs are in use. */
+    private ObjectLoader read(ObjectId id) throws IOException {
+        return db.open(replace.resolve(id));
+    }
+
     private Result resolveBase(String base) throws IOException {
+        int hex = db.format().hexLength();
+        if (base.length() == hex && ObjectId.isHex(base)) {
+            dwim(base);
+            return new Result(Status.FOUND, ObjectId.fromHex(base));
+        }
+        int at = base.endsWith("}") ? base.lastIndexOf("@{", base.length() - 4) : -1;
+        if (at >= 0) {
+            ObjectId logged = RefNames.resolve(refs, base.substring(0, at), base.substring(at + 2, base.length() - 1));
+            return logged == null ? Result.MISSING : new Result(Status.FOUND, logged);
+        }
         ObjectId ref = dwim(base);
         if (ref != null) {
             return new Result(Status.FOUND, ref);
-        }
-        int hex = db.format().hexLength();
-        if (base.length() == hex && ObjectId.isHex(base)) {
-            return new Result(Status.FOUND, ObjectId.fromHex(base));
         }
         if (base.length() >= 4 && base.length() < hex && ObjectId.isHex(base)) {
             try {
@@ -128,55 +200,10 @@ public final class Revision {
         return Result.MISSING;
     }
 
+    /** The ref {@code name} names under git's DWIM rules, or null. */
     private ObjectId dwim(String name) throws IOException {
-        if (name.contains("..") || name.contains("//") || name.startsWith("/") || name.endsWith("/") || name.contains("\\")) {
-            return null;
-        }
-        for (String rule : RULES) {
-            ObjectId id = readRef(rule.replace("%s", name), 0);
-            if (id != null) {
-                return id;
-            }
-        }
-        return null;
-    }
-
-    private ObjectId readRef(String ref, int depth) throws IOException {
-        if (depth > 5) {
-            return null;
-        }
-        Path gitDir = db.gitDir();
-        Path f = gitDir.resolve(ref);
-        if (Files.isRegularFile(f) && f.normalize().startsWith(gitDir.normalize())) {
-            String s = Files.readString(f, StandardCharsets.UTF_8).strip();
-            if (s.startsWith("ref:")) {
-                return readRef(s.substring(4).strip(), depth + 1);
-            }
-            if (s.length() == db.format().hexLength() && ObjectId.isHex(s)) {
-                return ObjectId.fromHex(s);
-            }
-            return null;
-        }
-        if (!ref.startsWith("refs/")) {
-            return null;
-        }
-        return packedRefs().get(ref);
-    }
-
-    private Map<String, ObjectId> packedRefs() throws IOException {
-        if (packed == null) {
-            packed = new HashMap<>();
-            Path f = db.gitDir().resolve("packed-refs");
-            if (Files.isRegularFile(f)) {
-                int hex = db.format().hexLength();
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    if (line.length() > hex + 1 && line.charAt(hex) == ' ' && ObjectId.isHex(line.substring(0, hex))) {
-                        packed.put(line.substring(hex + 1).strip(), ObjectId.fromHex(line.substring(0, hex)));
-                    }
-                }
-            }
-        }
-        return packed;
+        Refs.Resolved r = RefNames.dwim(refs, name);
+        return r == null ? null : r.id();
     }
 
     private ObjectId apply(ObjectId id, String op) throws IOException {
@@ -186,18 +213,21 @@ public final class Revision {
                 return peelTags(id);
             }
             if (want.equals("object")) {
-                return db.has(id) ? id : null;
+                return db.has(replace.resolve(id)) ? id : null;
             }
             ObjectType t = ObjectType.fromName(want);
             return t == null ? null : peelTo(id, t);
         }
-        int n = op.length() > 1 ? Integer.parseInt(op.substring(1)) : 1;
+        long n = op.length() == 1 ? 1 : op.length() > 11 ? Long.MAX_VALUE : Long.parseLong(op.substring(1));
+        if (n > Integer.MAX_VALUE) {
+            return null; // git: a count above INT_MAX names nothing
+        }
         ObjectId c = peelTo(id, ObjectType.COMMIT);
         if (c == null) {
             return null;
         }
         if (op.charAt(0) == '^') {
-            return n == 0 ? c : field(c, "parent ", n);
+            return n == 0 ? c : field(c, "parent ", (int) n);
         }
         for (int i = 0; i < n && c != null; i++) {
             c = field(c, "parent ", 1);
@@ -206,20 +236,20 @@ public final class Revision {
     }
 
     private ObjectId peelTags(ObjectId id) throws IOException {
-        ObjectLoader o = db.open(id);
+        ObjectLoader o = read(id);
         for (int hops = 0; o.type() == ObjectType.TAG && hops < 64; hops++) {
             id = field(o, "object ", 1);
             if (id == null) {
                 return null;
             }
-            o = db.open(id);
+            o = read(id);
         }
         return id;
     }
 
     private ObjectId peelTo(ObjectId id, ObjectType want) throws IOException {
         for (int hops = 0; hops < 64; hops++) {
-            ObjectLoader o = db.open(id);
+            ObjectLoader o = read(id);
             if (o.type() == want) {
                 return id;
             }
@@ -238,7 +268,7 @@ public final class Revision {
     }
 
     private ObjectId field(ObjectId id, String key, int nth) throws IOException {
-        return field(db.open(id), key, nth);
+        return field(read(id), key, nth);
     }
 
     /** The {@code nth} header line starting with {@code key} of a commit or tag. */
@@ -260,46 +290,5 @@ public final class Revision {
             p = nl + 1;
         }
         return null;
-    }
-
-    private ObjectId lookupPath(ObjectId id, String path) throws IOException {
-        ObjectId tree = peelTo(id, ObjectType.TREE);
-        if (path.isEmpty()) {
-            return tree;
-        }
-        ObjectId cur = tree;
-        int h = db.format().length();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || cur == null) {
-                continue;
-            }
-            ObjectLoader o = db.open(cur);
-            if (o.type() != ObjectType.TREE) {
-                return null;
-            }
-            byte[] t = o.bytes();
-            byte[] want = part.getBytes(StandardCharsets.UTF_8);
-            ObjectId found = null;
-            for (int p = 0; p < t.length; ) {
-                int sp = p;
-                while (sp < t.length && t[sp] != ' ') {
-                    sp++;
-                }
-                int nul = sp + 1;
-                while (nul < t.length && t[nul] != 0) {
-                    nul++;
-                }
-                if (nul + 1 + h > t.length) {
-                    break;
-                }
-                if (java.util.Arrays.equals(t, sp + 1, nul, want, 0, want.length)) {
-                    found = ObjectId.fromRaw(t, nul + 1, h);
-                    break;
-                }
-                p = nul + 1 + h;
-            }
-            cur = found;
-        }
-        return cur;
     }
 }

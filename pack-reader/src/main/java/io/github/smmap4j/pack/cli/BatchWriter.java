@@ -1,5 +1,6 @@
 package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.CorruptPackException;
 import io.github.smmap4j.pack.MissingObjectException;
 import io.github.smmap4j.pack.ObjectFormat;
 import io.github.smmap4j.pack.ObjectHeader;
@@ -10,15 +11,23 @@ import io.github.smmap4j.pack.ObjectLocation;
 import io.github.smmap4j.pack.ObjectReader;
 import io.github.smmap4j.pack.ObjectType;
 import io.github.smmap4j.pack.PackEntryInfo;
+import io.github.smmap4j.pack.ReplaceRefs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Prints the objects of {@code cat-file --batch} / {@code --batch-check}: for each one its
  * {@link BatchFormat} line and (for {@code --batch}) its content and a newline, or
- * {@code <name> missing} / {@code <name> ambiguous}. Reads only what the format needs. Flushes
+ * {@code <name> missing} / {@code <name> ambiguous}. Reads only what the format needs; an object
+ * named on stdin is read as its replacement (its name printed as asked). As git, a loose object
+ * whose header cannot be read is reported on stderr and printed as missing, and so is an object
+ * of a pack that does not match its index (reported once, when the database was opened); one
+ * whose header reads but whose content does not gets its header line, then the batch dies. A
+ * damaged entry of a usable pack ends the batch (git would print it missing). Flushes
  * only after "missing" and "ambiguous" (git's printf + fflush, even with {@code --buffer}); the
  * caller decides when else to flush.
  */
@@ -31,6 +40,9 @@ final class BatchWriter {
     private final boolean contents;
     private final ObjectId zero;
     private final ObjectId emptyTree;
+    private ReplaceRefs replace = ReplaceRefs.none();
+    private PrintStream err;
+    private List<CorruptPackException> packErrors = List.of();
 
     /**
      * @param contents true for {@code --batch} (content after each line), false for
@@ -43,6 +55,18 @@ final class BatchWriter {
         this.contents = contents;
         this.zero = format.zeroId();
         this.emptyTree = format.emptyTreeId();
+    }
+
+    /**
+     * Reads objects named on stdin as their replacements in {@code replace}, reports unreadable
+     * loose objects on {@code err} (git's "error: ...") and takes the objects of the packs in
+     * {@code packErrors} (already reported) as missing; returns this.
+     */
+    BatchWriter readingAs(ReplaceRefs replace, PrintStream err, List<CorruptPackException> packErrors) {
+        this.replace = replace;
+        this.err = err;
+        this.packErrors = packErrors;
+        return this;
     }
 
     /** True if {@code id} is git's built-in empty tree (known without being stored). */
@@ -61,8 +85,10 @@ final class BatchWriter {
      */
     void object(String name, ObjectId id, ObjectLocation where, String rest) throws IOException {
         boolean packed = where != null && where.isPacked();
+        ObjectId read = id;
         if (!packed) {
-            where = ObjectLocation.loose(id); // read by id: the reader looks in the packs first
+            read = replace.resolve(id);
+            where = ObjectLocation.loose(read); // read by id: the reader looks in the packs first
         }
         ObjectType type;
         long size = 0;
@@ -70,7 +96,7 @@ final class BatchWriter {
         ObjectId base = zero;
         ObjectLoader loaded = null;
         try {
-            if (!packed && id.equals(emptyTree)) {
+            if (!packed && read.equals(emptyTree)) {
                 type = ObjectType.TREE; // git's built-in object: size 0, disk size 0, no base, no content
             } else if (contents) {
                 loaded = reader.open(where);
@@ -88,26 +114,68 @@ final class BatchWriter {
                 disk = info.diskSize();
                 base = info.deltaBase();
             } else if (fmt.needsType || fmt.needsSize) {
-                ObjectHeader h = reader.header(id);
+                ObjectHeader h = reader.header(read);
                 type = h.type();
                 size = h.size();
             } else {
-                if (name != null && !reader.has(id)) {
-                    throw new MissingObjectException(id);
+                if (name != null && !reader.has(read)) {
+                    throw new MissingObjectException(read);
                 }
                 type = null;
             }
         } catch (MissingObjectException e) {
             missing(name != null ? name : id.name());
             return;
+        } catch (CorruptPackException e) {
+            unreadable(name, id, where, rest, e);
+            return;
         }
         line(id, type, size, disk, base, rest, loaded);
     }
 
+    /**
+     * An object that could not be read: if its header reads (only the content is damaged), git
+     * prints the header line and dies; else it reports the error and prints it as missing.
+     */
+    private void unreadable(String name, ObjectId id, ObjectLocation where, String rest, CorruptPackException e)
+            throws IOException {
+        if (contents) {
+            ObjectInfo info;
+            try {
+                info = reader.info(where);
+            } catch (CorruptPackException | MissingObjectException notEvenTheHeader) {
+                info = null;
+            }
+            if (info != null) {
+                fmt.write(out, id, info.type(), info.size(), info.diskSize(), info.deltaBase(), rest);
+                throw e;
+            }
+        }
+        boolean ofUnusablePack = e.getCause() instanceof CorruptPackException c && packErrors.contains(c);
+        String file = e.file() == null ? "" : e.file().getFileName().toString();
+        if (!ofUnusablePack && (file.endsWith(".pack") || file.endsWith(".idx"))) {
+            throw e; // a damaged entry of a usable pack: see the README's differences from git
+        }
+        out.flush();
+        if (err != null && !ofUnusablePack) {
+            err.println("error: " + e.getMessage());
+        }
+        missing(name != null ? name : id.name());
+    }
+
     /** Writes the packed entry a pack-order info walk is at. */
     void packed(PackEntryInfo e) throws IOException {
-        ObjectLoader loaded = contents ? reader.open(e.location()) : null;
-        line(e.id(), e.type(), e.size(), e.diskSize(), fmt.needsBase ? e.deltaBase() : zero, null, loaded);
+        ObjectId base = fmt.needsBase ? e.deltaBase() : zero;
+        ObjectLoader loaded = null;
+        if (contents) {
+            try {
+                loaded = reader.open(e.location());
+            } catch (CorruptPackException damaged) { // git prints the header line, then dies on the content
+                fmt.write(out, e.id(), e.type(), e.size(), e.diskSize(), base, null);
+                throw damaged;
+            }
+        }
+        line(e.id(), e.type(), e.size(), e.diskSize(), base, null, loaded);
     }
 
     /** True if {@code --batch} content can come from the pack-order content walk (no disk size or delta base needed). */

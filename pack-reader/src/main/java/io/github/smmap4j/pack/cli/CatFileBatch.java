@@ -27,15 +27,17 @@ final class CatFileBatch {
     private final BatchWriter writer;
     private final Revision revision;
 
-    CatFileBatch(ObjectDatabase db, Cli cli, BatchFormat fmt, boolean contents, boolean buffered, boolean nul) {
+    CatFileBatch(ObjectDatabase db, Revision revision, Cli cli, BatchFormat fmt, boolean contents, boolean buffered,
+                 boolean nul) {
         this.db = db;
         this.cli = cli;
         this.fmt = fmt;
         this.buffered = buffered;
         this.nul = nul;
         this.reader = db.newReader();
-        this.writer = new BatchWriter(reader, db.format(), cli.out(), fmt, contents);
-        this.revision = new Revision(db);
+        this.writer = new BatchWriter(reader, db.format(), cli.out(), fmt, contents)
+                .readingAs(revision.replaceRefs(), cli.err(), db.packErrors());
+        this.revision = revision;
     }
 
     int run(boolean all, boolean unordered) throws IOException {
@@ -69,7 +71,7 @@ final class CatFileBatch {
         if (ObjectId.isHex(name) && name.length() == db.format().hexLength()) {
             id = ObjectId.fromHex(name);
         } else {
-            Revision.Result r = revision.resolve(name);
+            Revision.Result r = CatFileCommand.resolve(revision, name);
             if (r.status() == Revision.Status.AMBIGUOUS) {
                 writer.ambiguous(name);
                 return;

@@ -6,6 +6,7 @@ import io.github.smmap4j.pack.ObjectHeader;
 import io.github.smmap4j.pack.ObjectId;
 import io.github.smmap4j.pack.ObjectLoader;
 import io.github.smmap4j.pack.ObjectType;
+import io.github.smmap4j.pack.ReplaceRefs;
 import io.github.smmap4j.pack.Revision;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +49,7 @@ final class CatFileCommand {
 
     static int run(List<String> argv, Cli cli) throws IOException {
         Args a = new Args(argv, USAGE);
-        try (RepoOptions repo = new RepoOptions(cli.cwd())) {
+        try (RepoOptions repo = new RepoOptions(cli)) {
             char mode = 0;
             String batch = null;
             String batchFormat = null;
@@ -110,8 +111,9 @@ final class CatFileCommand {
                 }
                 boolean buffered = buffer < 0 ? allObjects : buffer == 1;
                 BatchFormat fmt = new BatchFormat(batchFormat);
-                return new CatFileBatch(repo.open(), cli, fmt, batch.equals("batch"), buffered, nul)
-                        .run(allObjects, unordered);
+                // git's --batch-all-objects reads every object raw (it turns replace refs off)
+                return new CatFileBatch(repo.open(), repo.revision(cli, !allObjects), cli, fmt, batch.equals("batch"),
+                        buffered, nul).run(allObjects, unordered);
             }
             if (mode != 0) {
                 if (positional.isEmpty()) {
@@ -120,7 +122,7 @@ final class CatFileCommand {
                 if (positional.size() > 1) {
                     throw a.usageError("too many arguments");
                 }
-                return single(repo.open(), cli, mode, null, positional.getFirst());
+                return single(repo.open(), repo.revision(cli, true), cli, mode, null, positional.getFirst());
             }
             if (positional.isEmpty()) {
                 throw CliException.usage(null, USAGE);
@@ -128,13 +130,22 @@ final class CatFileCommand {
             if (positional.size() != 2) {
                 throw a.usageError("only two arguments allowed in <type> <object> mode, not " + positional.size());
             }
-            return single(repo.open(), cli, (char) 0, positional.get(0), positional.get(1));
+            return single(repo.open(), repo.revision(cli, true), cli, (char) 0, positional.get(0), positional.get(1));
+        }
+    }
+
+    /** Resolves {@code name} with {@code revision}; where git dies on the name itself, dies with its message. */
+    static Revision.Result resolve(Revision revision, String name) throws IOException {
+        try {
+            return revision.resolve(name);
+        } catch (IllegalArgumentException e) {
+            throw CliException.fatal(e.getMessage());
         }
     }
 
     /** Resolves an object name as git's get_oid does (see {@link Revision}); dies like git on failure. */
-    static ObjectId resolveOrDie(ObjectDatabase db, String name, Cli cli) throws IOException {
-        Revision.Result r = new Revision(db).resolve(name);
+    static ObjectId resolveOrDie(Revision revision, String name, Cli cli) throws IOException {
+        Revision.Result r = resolve(revision, name);
         if (r.status() == Revision.Status.AMBIGUOUS) {
             cli.err().println("error: short object ID " + name + " is ambiguous");
         }
@@ -144,8 +155,14 @@ final class CatFileCommand {
         return r.id();
     }
 
-    private static int single(ObjectDatabase db, Cli cli, char mode, String expType, String name) throws IOException {
-        ObjectId id = resolveOrDie(db, name, cli);
+    /**
+     * One object, read as git reads it: {@code -e} raw, the others (type, size, content, and
+     * each step of {@code <type> <object>}'s peeling) through the replace refs.
+     */
+    private static int single(ObjectDatabase db, Revision revision, Cli cli, char mode, String expType, String name)
+            throws IOException {
+        ObjectId id = resolveOrDie(revision, name, cli);
+        ReplaceRefs replace = revision.replaceRefs();
         OutputStream out = cli.out();
         if (id.equals(db.format().emptyTreeId())) {
             switch (mode) {
@@ -169,7 +186,7 @@ final class CatFileCommand {
             case 't', 's' -> {
                 ObjectHeader h;
                 try {
-                    h = db.header(id);
+                    h = db.header(replace.resolve(id));
                 } catch (MissingObjectException e) {
                     throw CliException.fatal("git cat-file: could not get object info");
                 }
@@ -180,7 +197,7 @@ final class CatFileCommand {
             case 'p' -> {
                 ObjectLoader o;
                 try {
-                    o = db.open(id);
+                    o = db.open(replace.resolve(id));
                 } catch (MissingObjectException e) {
                     throw CliException.fatal("Not a valid object name " + name);
                 }
@@ -192,28 +209,29 @@ final class CatFileCommand {
                 return 0;
             }
             default -> {
-                return typed(db, cli, expType, name, id);
+                return typed(db, replace, cli, expType, name, id);
             }
         }
     }
 
     /** {@code cat-file <type> <object>}: the object, or what it peels to (tag → object, commit → tree). */
-    private static int typed(ObjectDatabase db, Cli cli, String expType, String name, ObjectId id) throws IOException {
+    private static int typed(ObjectDatabase db, ReplaceRefs replace, Cli cli, String expType, String name, ObjectId id)
+            throws IOException {
         ObjectType want = ObjectType.fromName(expType);
         if (want == null) {
             throw CliException.fatal("invalid object type \"" + expType + "\"");
         }
         ObjectLoader o;
         try {
-            o = db.open(id);
+            o = db.open(replace.resolve(id));
             for (int hops = 0; o.type() != want && hops < 64; hops++) {
                 byte[] b = o.bytes();
                 if (o.type() == ObjectType.TAG && b.length > 7 + db.format().hexLength()
                         && new String(b, 0, 7, StandardCharsets.US_ASCII).equals("object ")) {
-                    o = db.open(ObjectId.fromHex(new String(b, 7, db.format().hexLength(), StandardCharsets.US_ASCII)));
+                    o = db.open(replace.resolve(ObjectId.fromHex(new String(b, 7, db.format().hexLength(), StandardCharsets.US_ASCII))));
                 } else if (o.type() == ObjectType.COMMIT && want == ObjectType.TREE && b.length > 5 + db.format().hexLength()
                         && new String(b, 0, 5, StandardCharsets.US_ASCII).equals("tree ")) {
-                    o = db.open(ObjectId.fromHex(new String(b, 5, db.format().hexLength(), StandardCharsets.US_ASCII)));
+                    o = db.open(replace.resolve(ObjectId.fromHex(new String(b, 5, db.format().hexLength(), StandardCharsets.US_ASCII))));
                 } else {
                     throw CliException.fatal("git cat-file " + name + ": bad file");
                 }

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class Main {
     static final String USAGE = """
-            usage: smmap4j <command> [<options>] [<args>]
+            usage: smmap4j [--no-replace-objects] <command> [<options>] [<args>]
 
             Commands (output byte-for-byte as git 2.39's):
                 cat-file      show an object's type, size or content; --batch, --batch-check
@@ -30,6 +30,9 @@ public final class Main {
                 stats         packs, objects per type, bytes and the map manager's statistics
 
             Run 'smmap4j <command> --help' for a command's options.
+
+            Options before the command (as git's):
+                --no-replace-objects  do not use replacement refs (also GIT_NO_REPLACE_OBJECTS)
             """;
 
     private Main() {
@@ -110,6 +113,10 @@ public final class Main {
     }
 
     private static int dispatch(List<String> args, Cli cli) throws IOException {
+        while (!args.isEmpty() && args.getFirst().equals("--no-replace-objects")) {
+            cli = cli.withEnv(RepoOptions.NO_REPLACE_OBJECTS, "1"); // what git's own option does
+            args = args.subList(1, args.size());
+        }
         if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("-h") || args.getFirst().equals("help")) {
             if (args.size() > 1 && args.getFirst().equals("help")) {
                 return dispatch(List.of(args.get(1), "--help"), cli);

@@ -1,5 +1,6 @@
 package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.FileMode;
 import io.github.smmap4j.pack.ObjectFormat;
 import io.github.smmap4j.pack.ObjectId;
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Prints a tree as {@code git ls-tree} (and so {@code cat-file -p}) does:
- * {@code <mode> <type> <id>\t<name>}, the mode as six octal digits, the name C-quoted when it
+ * {@code <mode> <type> <id>\t<name>}, the mode canonicalised as git's {@code canon_mode} does
+ * (a file 100644 or 100755, a link 120000, a directory 040000, anything else a gitlink 160000:
+ * a deprecated {@code 100664} prints as {@code 100644}) in six octal digits, the name C-quoted when it
  * holds control characters, quotes, backslashes or non-ASCII bytes ({@code core.quotePath}).
  */
 final class TreePrinter {
@@ -39,6 +42,7 @@ final class TreePrinter {
                 throw CliException.fatal("corrupt tree: truncated entry");
             }
             ObjectId id = ObjectId.fromRaw(tree, nul + 1, h);
+            mode = FileMode.canonical(mode);
             String type = (mode & 0170000) == 0040000 ? "tree" : (mode & 0170000) == 0160000 ? "commit" : "blob";
             line.setLength(0);
             String octal = Integer.toOctalString(mode);

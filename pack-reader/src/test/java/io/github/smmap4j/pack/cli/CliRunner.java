@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Runs the CLI in-process and the {@code git} binary, capturing stdout, stderr and exit code. */
@@ -25,15 +26,28 @@ final class CliRunner {
     }
 
     static Run ours(Path cwd, byte[] stdin, String... args) {
+        return ours(cwd, stdin, Map.of(), args);
+    }
+
+    /** Runs the CLI in-process with {@code env} added to the process's environment. */
+    static Run ours(Path cwd, byte[] stdin, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> all = new java.util.HashMap<>(System.getenv());
+        all.remove("GIT_DIR"); // as for git below
+        all.putAll(env);
         Cli cli = new Cli(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin), out,
-                new PrintStream(err, true, StandardCharsets.UTF_8), cwd, false);
+                new PrintStream(err, true, StandardCharsets.UTF_8), cwd, false, Map.copyOf(all));
         int code = Main.run(args, cli);
         return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
     static Run git(Path cwd, byte[] stdin, String... args) {
+        return git(cwd, stdin, Map.of(), args);
+    }
+
+    /** Runs {@code git} with {@code env} added to its environment. */
+    static Run git(Path cwd, byte[] stdin, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("git");
         cmd.addAll(List.of(args));
@@ -41,6 +55,7 @@ final class CliRunner {
         pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
         pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
         pb.environment().remove("GIT_DIR");
+        pb.environment().putAll(env);
         try {
             Process p = pb.start();
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
