@@ -82,15 +82,7 @@ final class AnyOrderTraversal {
                 r.close();
             }
         }
-        Throwable f = failure.get();
-        if (f != null) {
-            switch (f) {
-                case IOException io -> throw io;
-                case RuntimeException re -> throw re;
-                case Error er -> throw er;
-                default -> throw new IOException(f);
-            }
-        }
+        ThreadFailure.rethrow(failure.get());
     }
 
     /** The loose objects no pack holds, each once (alternates may repeat one). */

@@ -152,14 +152,7 @@ final class InflateAhead implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("pack walk interrupted");
         }
-        if (it.error != null) {
-            switch (it.error) {
-                case IOException io -> throw io;
-                case RuntimeException re -> throw re;
-                case Error er -> throw er;
-                default -> throw new IOException(it.error);
-            }
-        }
+        ThreadFailure.rethrow(it.error);
         if (it.rank != rank) {
             throw new IllegalStateException("walk out of step: " + it.rank + " != " + rank);
         }

@@ -205,15 +205,7 @@ public final class PackVerifier {
             Thread.currentThread().interrupt();
         }
         // Not timing: a trailer or CRC32 problem wins over any other, the header scan's over the workers'.
-        Throwable f = trailerFailure.get() != null ? trailerFailure.get() : failure.get();
-        if (f != null) {
-            switch (f) {
-                case IOException io -> throw io;
-                case RuntimeException re -> throw re;
-                case Error er -> throw er;
-                default -> throw new IOException(f);
-            }
-        }
+        ThreadFailure.rethrow(trailerFailure.get() != null ? trailerFailure.get() : failure.get());
         int resolved = found.resolvedCount();
         if (resolved != n) {
             throw new CorruptPackException(pack.packPath, -1, (n - resolved) + " entries could not be resolved to a whole base");
