@@ -30,11 +30,13 @@ final class CliBench {
         Path repo = Fixtures.repo("history");
         int rounds = 3;
         Path out = null;
+        List<String> skip = List.of(); // numbers (1-based) of commands to leave out
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--skip" -> skip = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -53,7 +55,11 @@ final class CliBench {
                 List.of("cat-file", "-t", "HEAD"));
         StringBuilder table = new StringBuilder("| command | git s | smmap4j s | git / smmap4j | git RSS MB | smmap4j RSS MB |\n|---|---:|---:|---:|---:|---:|\n");
         run(launcher, repo, List.of("cat-file", "-t", "HEAD"), "smmap4j"); // the launcher's first run makes the jar's AOT cache
-        for (List<String> cmd : commands) {
+        for (int c = 0; c < commands.size(); c++) {
+            List<String> cmd = commands.get(c);
+            if (skip.contains(Integer.toString(c + 1))) {
+                continue;
+            }
             List<Run> git = new ArrayList<>();
             List<Run> ours = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
