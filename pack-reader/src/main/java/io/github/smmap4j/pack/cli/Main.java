@@ -17,23 +17,26 @@ import java.util.List;
 /**
  * The {@code smmap4j} command-line tool: git's {@code cat-file}, {@code verify-pack} and
  * {@code show-index} with byte-for-byte the same output, and {@code stats}, all read through
- * memory-mapped windows. Run {@code java -jar smmap4j.jar --help}.
+ * memory-mapped windows. Run {@code java -jar smmap4j.jar --help}; exit codes are git's (0 success,
+ * 1 "no" or failure, 128 fatal, 129 usage, 141 when stdout's reader went away).
  */
 public final class Main {
     static final String USAGE = """
-            usage: smmap4j [--no-replace-objects] <command> [<options>] [<args>]
+            usage: smmap4j [-v | --version] [-h | --help] [--no-replace-objects] <command> [<options>] [<args>]
 
-            Commands (output byte-for-byte as git 2.39's):
+            Commands (output byte-for-byte as git %s's):
                 cat-file      show an object's type, size or content; --batch, --batch-check
                 verify-pack   check a pack and its index; -v lists every object
                 show-index    list a pack index read from stdin
                 stats         packs, objects per type, bytes and the map manager's statistics
+                version       print smmap4j's version and the git version it matches
+                help          print this list; 'help <command>' prints a command's options
 
             Run 'smmap4j <command> --help' for a command's options.
 
             Options before the command (as git's):
                 --no-replace-objects  do not use replacement refs (also GIT_NO_REPLACE_OBJECTS)
-            """;
+            """.formatted(VersionCommand.GIT_VERSION);
 
     private Main() {
     }
@@ -126,6 +129,7 @@ public final class Main {
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.getFirst()) {
+            case "version", "--version", "-v" -> VersionCommand.run(rest, cli);
             case "cat-file" -> CatFileCommand.run(rest, cli);
             case "verify-pack" -> VerifyPackCommand.run(rest, cli);
             case "show-index" -> ShowIndexCommand.run(rest, cli);
