@@ -39,13 +39,17 @@ public final class ObjectId implements Comparable<ObjectId> {
         return new ObjectId(HEX.parseHex(hex.toLowerCase(java.util.Locale.ROOT)));
     }
 
-    /** Returns true if {@code s} is non-empty and consists only of hex digits. */
+    /**
+     * Returns true if {@code s} is non-empty and consists only of ASCII hex digits ({@code 0-9},
+     * {@code a-f}, {@code A-F}; not the other digits Unicode knows, which git does not read).
+     */
     public static boolean isHex(String s) {
         if (s == null || s.isEmpty()) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
-            if (Character.digit(s.charAt(i), 16) < 0) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
                 return false;
             }
         }

@@ -1,10 +1,14 @@
 package io.github.smmap4j.pack;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +18,15 @@ import java.util.TreeMap;
  * A repository's refs as git's files backend reads them: a loose file under the git directory
  * ({@code <id>} or {@code ref: <name>}), else a line of {@code packed-refs} (read once, on first
  * need, as git does: see {@link PackedRefs}); symbolic refs followed at most
- * {@link #MAX_SYMREF_DEPTH} deep. Names git would not accept are never looked up, so no name
- * reaches outside the git directory. Single-thread.
+ * {@link #MAX_SYMREF_DEPTH} refs per name. Names git would not accept are never looked up, so no name
+ * reaches outside the git directory; bytes that are not UTF-8 are never an error; at most
+ * {@value #MAX_REF_FILE} bytes of a loose ref file are held. Single-thread.
  */
 final class Refs {
-    /** git's SYMREF_MAXDEPTH. */
+    /** git's SYMREF_MAXDEPTH: how many refs are read for one name, symbolic ones followed. */
     static final int MAX_SYMREF_DEPTH = 5;
+    /** The largest part of a loose ref file read: a ref is an id or {@code ref: <name>}, far below this. */
+    static final int MAX_REF_FILE = 1 << 16;
     /** Loose ref directories nest at most this deep here (a guard against cycles through links). */
     private static final int MAX_DIR_DEPTH = 64;
 
@@ -54,25 +61,43 @@ final class Refs {
 
     /**
      * Resolves {@code name} (a full ref name such as {@code HEAD} or {@code refs/heads/main}),
-     * following symbolic refs; null if it does not exist, is broken or is not a valid name.
+     * following symbolic refs (at most {@value #MAX_SYMREF_DEPTH} refs read, as git's
+     * {@code refs_resolve_ref_unsafe}); null if it does not exist, is broken or is not a valid
+     * name. Never throws for a name: one no file can have here (the platform's file-name
+     * encoding cannot hold it) is looked up in {@code packed-refs} only.
      */
     Resolved resolve(String name) throws IOException {
         String cur = name;
-        for (int depth = 0; depth <= MAX_SYMREF_DEPTH; depth++) {
+        for (int depth = 0; depth < MAX_SYMREF_DEPTH; depth++) {
             if (!isValidName(cur)) {
                 return null;
             }
-            Path f = gitDir.resolve(cur);
-            if (Files.isRegularFile(f)) {
-                String s = Files.readString(f, StandardCharsets.ISO_8859_1).stripTrailing();
-                if (s.startsWith("ref:")) {
-                    cur = s.substring(4).stripLeading();
+            Path f = file(cur);
+            byte[] b = f != null && Files.isRegularFile(f) ? readRefFile(f) : null;
+            if (b != null) {
+                int n = b.length;
+                while (n > 0 && isSpace(b[n - 1])) {
+                    n--;
+                }
+                if (n >= 4 && b[0] == 'r' && b[1] == 'e' && b[2] == 'f' && b[3] == ':') {
+                    if (b.length > MAX_REF_FILE && !onlySpaceFrom(f, MAX_REF_FILE)) {
+                        return null; // a ref name of more than 64 KiB: none exists
+                    }
+                    int from = 4;
+                    while (from < n && isSpace(b[from])) {
+                        from++;
+                    }
+                    int to = from;
+                    while (to < n && b[to] != 0) { // git reads the target as a C string
+                        to++;
+                    }
+                    cur = new String(b, from, to - from, StandardCharsets.UTF_8);
                     continue;
                 }
-                ObjectId id = parseId(s);
+                ObjectId id = parseId(b, n);
                 return id == null ? null : new Resolved(cur, id);
             }
-            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(f)) {
+            if (f != null && Files.exists(f, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(f)) {
                 return null; // unreadable as a ref (a dangling link, a special file)
             }
             ObjectId id = packed().lookup(cur);
@@ -81,14 +106,63 @@ final class Refs {
         return null;
     }
 
-    /** A loose ref's id: the first hex-length characters, then the end or a blank (git's parse_loose_ref_contents). */
-    private ObjectId parseId(String s) {
-        int hex = format.hexLength();
-        if (s.length() < hex || !ObjectId.isHex(s.substring(0, hex))
-                || (s.length() > hex && !Character.isWhitespace(s.charAt(hex)))) {
+    /** The file of ref {@code name} under the git directory, or null if no file can have that name here. */
+    private Path file(String name) {
+        try {
+            return gitDir.resolve(name);
+        } catch (InvalidPathException e) {
             return null;
         }
-        return ObjectId.fromHex(s.substring(0, hex));
+    }
+
+    /**
+     * A loose ref's id, as git's {@code parse_loose_ref_contents} reads it from the first
+     * {@code n} bytes of {@code b} (trailing whitespace trimmed): the first hex-length
+     * characters, then the end, a NUL or whitespace (anything after that is ignored, as in
+     * {@code FETCH_HEAD}; leading blanks are not skipped).
+     */
+    private ObjectId parseId(byte[] b, int n) {
+        int hex = format.hexLength();
+        if (n < hex) {
+            return null;
+        }
+        String h = new String(b, 0, hex, StandardCharsets.ISO_8859_1);
+        if (!ObjectId.isHex(h) || (n > hex && b[hex] != 0 && !isSpace(b[hex]))) {
+            return null;
+        }
+        return ObjectId.fromHex(h);
+    }
+
+    /** git's isspace: space, tab, newline, carriage return. */
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** True if {@code f} holds only whitespace from byte {@code from} on (read in bounded memory). */
+    private static boolean onlySpaceFrom(Path f, long from) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            in.skipNBytes(from);
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (!isSpace(buf[i])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (NoSuchFileException | EOFException e) {
+            return false;
+        }
+    }
+
+    /** The first {@value #MAX_REF_FILE} + 1 bytes of a loose ref file, or null if it vanished. */
+    private static byte[] readRefFile(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            return in.readNBytes(MAX_REF_FILE + 1);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /** Calls {@code visitor} for every ref under {@code prefix} (loose ones win over packed), in name order. */
@@ -104,8 +178,8 @@ final class Refs {
         });
         int slash = prefix.lastIndexOf('/');
         String dir = slash < 0 ? "" : prefix.substring(0, slash + 1);
-        if (!dir.isEmpty() && isValidName(dir.substring(0, dir.length() - 1))) {
-            loose(dir, gitDir.resolve(dir), prefix, all, 0);
+        if (!dir.isEmpty() && isValidName(dir.substring(0, dir.length() - 1)) && file(dir) != null) {
+            loose(dir, file(dir), prefix, all, 0);
         }
         broken.forEach(all::remove);
         for (var e : all.entrySet()) {
@@ -143,8 +217,8 @@ final class Refs {
         if (!isValidName(name)) {
             return null;
         }
-        Path f = gitDir.resolve("logs").resolve(name);
-        return Files.isRegularFile(f) ? Reflog.parse(Files.readAllBytes(f), format) : null;
+        Path f = file("logs/" + name);
+        return f != null && Files.isRegularFile(f) ? Reflog.parse(Files.readAllBytes(f), format) : null;
     }
 
     /**

@@ -3,7 +3,9 @@ package io.github.smmap4j.pack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,7 +16,8 @@ import java.util.Objects;
  * {@code @{<seconds since the epoch>}}), a unique abbreviation (4 or more hex digits), then the
  * suffixes {@code ^{}}, {@code ^{type}}, {@code ^N}, {@code ~N} and {@code :path} (also
  * {@code :./path} and {@code :../path}, relative to {@link #withWorkTreePrefix the current
- * directory in the work tree}).
+ * directory in the work tree}); a path is looked up as git's {@code get_tree_entry} does, or
+ * with the symlinks on it followed, as {@code cat-file --follow-symlinks} does.
  *
  * <p>Objects are read raw unless {@link #withReplaceRefs replace refs} are given: then, as in
  * git, every object read on the way ({@code ~N}, {@code ^{type}}, {@code :path}) is read as its
@@ -29,24 +32,76 @@ public final class Revision {
         /** Nothing matches the name (or a step of it, such as a path, found nothing). */
         MISSING,
         /** The name is an abbreviation that several objects share. */
-        AMBIGUOUS
+        AMBIGUOUS,
+        /** Following symlinks: a symlink on the path was followed, then nothing was found. */
+        DANGLING_SYMLINK,
+        /** Following symlinks: more than 40 symlinks on the path (a loop, most likely). */
+        SYMLINK_LOOP,
+        /** Following symlinks: a file (after a symlink was followed, or not) is used as a directory. */
+        NOT_DIR,
+        /**
+         * Following symlinks: a symlink leads out of the tree (it is absolute, or goes above the
+         * root); {@link Result#symlinkPath()} is the rest of the path from there.
+         */
+        OUTSIDE_TREE
     }
 
     /**
      * A result: a status and, when found, the id.
      *
-     * @param status what the name resolved to
-     * @param id     the object, when {@code status} is {@link Status#FOUND}; else null
+     * @param status      what the name resolved to
+     * @param id          the object, when {@code status} is {@link Status#FOUND}; else null
+     * @param symlinkPath for {@link Status#OUTSIDE_TREE}, the path outside the tree as git
+     *                    prints it (the absolute link, or the rest of the path from a link above
+     *                    the root, e.g. {@code ../f}), in bytes; else null
      */
-    public record Result(Status status, ObjectId id) {
+    public record Result(Status status, ObjectId id, byte[] symlinkPath) {
         static final Result MISSING = new Result(Status.MISSING, null);
         static final Result AMBIGUOUS = new Result(Status.AMBIGUOUS, null);
+
+        /** A result without a symlink path. */
+        public Result(Status status, ObjectId id) {
+            this(status, id, null);
+        }
+
+        /** Copies {@code symlinkPath}. */
+        public Result {
+            symlinkPath = symlinkPath == null ? null : symlinkPath.clone();
+        }
+
+        /** Returns a copy of the path outside the tree, or null. */
+        @Override
+        public byte[] symlinkPath() {
+            return symlinkPath == null ? null : symlinkPath.clone();
+        }
+
+        /** Equal status, id and symlink path bytes. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && status == r.status && Objects.equals(id, r.id)
+                    && Arrays.equals(symlinkPath, r.symlinkPath);
+        }
+
+        /** Consistent with {@link #equals}. */
+        @Override
+        public int hashCode() {
+            return (status.hashCode() * 31 + Objects.hashCode(id)) * 31 + Arrays.hashCode(symlinkPath);
+        }
+
+        /** Status, id and symlink path as text. */
+        @Override
+        public String toString() {
+            return "Result[status=" + status + ", id=" + id
+                    + (symlinkPath == null ? "" : ", symlinkPath=" + new String(symlinkPath, StandardCharsets.UTF_8)) + "]";
+        }
     }
 
     private final ObjectDatabase db;
     private final Refs refs;
     private ReplaceRefs replace = ReplaceRefs.none();
     private String prefix;
+    private ObjectId lastId;
+    private ObjectLoader last;
 
     /**
      * Resolves names against {@code db} and its git directory's refs (packed refs read once),
@@ -60,6 +115,7 @@ public final class Revision {
     /** Reads every object on the way as its replacement in {@code replace} (git's default); returns this. */
     public Revision withReplaceRefs(ReplaceRefs replace) {
         this.replace = Objects.requireNonNull(replace, "replace");
+        this.lastId = null;
         return this;
     }
 
@@ -83,7 +139,10 @@ public final class Revision {
     }
 
     /**
-     * Resolves {@code name} as git's {@code get_oid} does for {@code cat-file}.
+     * Resolves {@code name} as git's {@code get_oid} does for {@code cat-file}. Any string is
+     * accepted: one that no git name can be (it holds a NUL or a lone surrogate, a ref file name
+     * the platform cannot encode, a count beyond git's {@code INT_MAX} in {@code ~N}/{@code ^N})
+     * resolves to {@link Status#MISSING}, as in git.
      *
      * @throws IllegalArgumentException where git dies on the name itself, with git's message: a
      *         relative path outside the work tree or leaving it, a reflog entry past the log's
@@ -92,13 +151,27 @@ public final class Revision {
      *         checks even a full id against the refs, so it fails then too)
      */
     public Result resolve(String name) throws IOException {
+        return resolve(name, false);
+    }
+
+    /**
+     * Resolves {@code name} as {@link #resolve(String)} does; with {@code followSymlinks}, the
+     * path of a {@code <tree-ish>:<path>} name is looked up as {@code cat-file --follow-symlinks}
+     * looks it up: symlinks inside the tree are followed (relative to their directory, at most
+     * 40), and the result may also be {@link Status#DANGLING_SYMLINK},
+     * {@link Status#SYMLINK_LOOP}, {@link Status#NOT_DIR} or {@link Status#OUTSIDE_TREE}.
+     *
+     * @throws IllegalArgumentException as {@link #resolve(String)}
+     * @throws CorruptPackException as {@link #resolve(String)}
+     */
+    public Result resolve(String name, boolean followSymlinks) throws IOException {
         int hex = db.format().hexLength();
         if (name.length() == hex && ObjectId.isHex(name)) {
             dwim(name); // git warns when a ref has the same name: its refs are read, and may fail
             return new Result(Status.FOUND, ObjectId.fromHex(name));
         }
-        if (name.isEmpty() || name.startsWith(":")) {
-            return Result.MISSING;
+        if (name.isEmpty() || name.startsWith(":") || name.indexOf('\0') >= 0 || !isUtf16(name)) {
+            return Result.MISSING; // git's names are C strings of bytes: none holds a NUL or half a character
         }
         String path = null;
         int colon = colonOutsideBraces(name);
@@ -107,28 +180,29 @@ public final class Revision {
             name = name.substring(0, colon);
         }
         Deque<String> ops = new ArrayDeque<>();
-        String base = name;
-        while (true) {
-            if (base.endsWith("}")) {
-                int open = base.lastIndexOf("^{");
+        int end = name.length(); // the suffixes are taken off the end, in time linear in the name
+        while (end > 0) {
+            if (name.charAt(end - 1) == '}') {
+                int open = name.lastIndexOf("^{", end - 2);
                 if (open <= 0) {
                     break;
                 }
-                ops.push(base.substring(open));
-                base = base.substring(0, open);
+                ops.push(name.substring(open, end));
+                end = open;
                 continue;
             }
-            int i = base.length();
-            while (i > 0 && Character.isDigit(base.charAt(i - 1))) {
+            int i = end;
+            while (i > 0 && name.charAt(i - 1) >= '0' && name.charAt(i - 1) <= '9') {
                 i--;
             }
-            if (i > 1 && (base.charAt(i - 1) == '^' || base.charAt(i - 1) == '~')) {
-                ops.push(base.substring(i - 1));
-                base = base.substring(0, i - 1);
+            if (i > 1 && (name.charAt(i - 1) == '^' || name.charAt(i - 1) == '~')) {
+                ops.push(name.substring(i - 1, end));
+                end = i - 1;
                 continue;
             }
             break;
         }
+        String base = name.substring(0, end);
         Result r = resolveBase(base);
         if (r.status != Status.FOUND) {
             return r;
@@ -139,7 +213,11 @@ public final class Revision {
                 id = apply(id, ops.pop());
             }
             if (id != null && path != null) {
-                id = TreePath.lookup(this::read, db.format(), id, TreePath.relative(path, prefix));
+                String p = TreePath.relative(path, prefix);
+                if (followSymlinks) {
+                    return SymlinkWalk.follow(this::read, db.format(), id, p.getBytes(StandardCharsets.UTF_8));
+                }
+                id = TreePath.lookup(this::read, db.format(), id, p);
             }
         } catch (MissingObjectException e) {
             return Result.MISSING;
@@ -168,9 +246,29 @@ public final class Revision {
         return -1;
     }
 
-    /** Reads {@code id} as git would: its replacement, when replace refs are in use. */
+    /** True if {@code s} has no lone surrogate (so it is text that UTF-8 can encode as it is). */
+    private static boolean isUtf16(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads {@code id} as git would: its replacement, when replace refs are in use. The last
+     * object is kept: a run of suffixes on one object reads it once, not once each.
+     */
     private ObjectLoader read(ObjectId id) throws IOException {
-        return db.open(replace.resolve(id));
+        if (!id.equals(lastId)) {
+            last = db.open(replace.resolve(id));
+            lastId = id;
+        }
+        return last;
     }
 
     private Result resolveBase(String base) throws IOException {
@@ -208,18 +306,22 @@ public final class Revision {
 
     private ObjectId apply(ObjectId id, String op) throws IOException {
         if (op.startsWith("^{")) {
-            String want = op.substring(2, op.length() - 1);
-            if (want.isEmpty()) {
+            String body = op.substring(2); // as git's peel_onion: what follows "type}" is ignored
+            if (body.startsWith("}")) {
                 return peelTags(id);
             }
-            if (want.equals("object")) {
+            if (body.startsWith("object}")) {
                 return db.has(replace.resolve(id)) ? id : null;
             }
-            ObjectType t = ObjectType.fromName(want);
-            return t == null ? null : peelTo(id, t);
+            for (ObjectType t : List.of(ObjectType.COMMIT, ObjectType.TREE, ObjectType.BLOB, ObjectType.TAG)) {
+                if (body.startsWith(t.typeName() + "}")) {
+                    return peelTo(id, t);
+                }
+            }
+            return null; // ^{/regex} and unknown types
         }
-        long n = op.length() == 1 ? 1 : op.length() > 11 ? Long.MAX_VALUE : Long.parseLong(op.substring(1));
-        if (n > Integer.MAX_VALUE) {
+        long n = count(op);
+        if (n < 0) {
             return null; // git: a count above INT_MAX names nothing
         }
         ObjectId c = peelTo(id, ObjectType.COMMIT);
@@ -233,6 +335,21 @@ public final class Revision {
             c = field(c, "parent ", 1);
         }
         return c;
+    }
+
+    /** The N of {@code ^N} / {@code ~N} (1 when absent), or -1 past git's INT_MAX. */
+    private static long count(String op) {
+        if (op.length() == 1) {
+            return 1;
+        }
+        long n = 0;
+        for (int i = 1; i < op.length(); i++) {
+            n = n * 10 + (op.charAt(i) - '0');
+            if (n > Integer.MAX_VALUE) {
+                return -1;
+            }
+        }
+        return n;
     }
 
     private ObjectId peelTags(ObjectId id) throws IOException {

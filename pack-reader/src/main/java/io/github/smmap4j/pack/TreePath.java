@@ -11,6 +11,8 @@ import java.util.Arrays;
  * the path (trees are sorted). Iterative: every step into a subtree consumes at least two bytes
  * of the path, so no tree, however hostile, makes the walk loop, and nothing touches the file
  * system. Also git's relative-path normalisation ({@code <rev>:./path}, {@code <rev>:../path}).
+ * The symlink-following walk ({@code --follow-symlinks}) is {@link SymlinkWalk}, on the same
+ * {@link #decode} and {@link #peelToTree}.
  */
 final class TreePath {
     /** Reads an object (with the caller's replacements applied). */
@@ -87,8 +89,8 @@ final class TreePath {
         }
     }
 
-    /** git's read_object_with_reference to a tree: a commit's {@code tree}, a tag's {@code object}. */
-    private static ObjectId peelToTree(Reader reader, ObjectFormat format, ObjectId id) throws IOException {
+    /** git's read_object_with_reference to a tree: a commit's {@code tree}, a tag's {@code object}; null if none. */
+    static ObjectId peelToTree(Reader reader, ObjectFormat format, ObjectId id) throws IOException {
         int hex = format.hexLength();
         for (int hops = 0; hops < MAX_PEEL; hops++) {
             ObjectLoader o;
@@ -121,7 +123,7 @@ final class TreePath {
     }
 
     /** git's decode_tree_entry at {@code p}: {mode, name start, name end (its NUL)}. */
-    private static int[] decode(byte[] t, int p, int h, ObjectId tree) throws IOException {
+    static int[] decode(byte[] t, int p, int h, ObjectId tree) throws IOException {
         int size = t.length - p;
         if (size < h + 3 || t[t.length - (h + 1)] != 0) {
             throw new IOException("corrupt tree " + tree.name() + ": too-short tree object");

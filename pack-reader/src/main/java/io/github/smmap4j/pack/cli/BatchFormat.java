@@ -12,7 +12,8 @@ import java.util.List;
  * A {@code cat-file --batch[-check]=<format>}: literal text and the atoms
  * {@code %(objectname) %(objecttype) %(objectsize) %(objectsize:disk) %(deltabase) %(rest)},
  * parsed once the way git's {@code strbuf_expand} reads it ({@code %%} is a percent sign, a
- * {@code %} not followed by {@code (} stays as it is, an unknown atom is fatal).
+ * {@code %} not followed by {@code (} stays as it is, an unknown atom is fatal). Each record
+ * ends with the {@link #delimiter}: a newline, or NUL with {@code -Z}.
  */
 final class BatchFormat {
     static final String DEFAULT = "%(objectname) %(objecttype) %(objectsize)";
@@ -26,8 +27,16 @@ final class BatchFormat {
     final boolean needsDisk;
     final boolean needsBase;
     final boolean splitRest;
+    /** What ends each output record (header line, content, "missing"): {@code '\n'}, or NUL with {@code -Z}. */
+    final byte delimiter;
 
     BatchFormat(String format) {
+        this(format, (byte) '\n');
+    }
+
+    /** A format whose records end with {@code delimiter} ({@code -Z}: NUL instead of newline). */
+    BatchFormat(String format, byte delimiter) {
+        this.delimiter = delimiter;
         String f = format == null ? DEFAULT : format;
         this.isDefault = f.equals(DEFAULT);
         StringBuilder lit = new StringBuilder();
@@ -80,7 +89,7 @@ final class BatchFormat {
             parts.add(a);
             i = end + 1;
         }
-        lit.append('\n');
+        lit.append((char) (delimiter & 0xff));
         parts.add(lit.toString().getBytes(StandardCharsets.ISO_8859_1));
         needsType = t;
         needsSize = s;
@@ -99,7 +108,7 @@ final class BatchFormat {
     private final byte[] raw = new byte[32];
     private int len;
 
-    /** Writes one expanded line (with its newline) with one write, formatted as bytes into a reused buffer. */
+    /** Writes one expanded line (with its delimiter) with one write, formatted as bytes into a reused buffer. */
     void write(OutputStream out, ObjectId id, ObjectType type, long size, long disk, ObjectId base, String rest)
             throws IOException {
         len = 0;

@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * Prints the objects of {@code cat-file --batch} / {@code --batch-check}: for each one its
  * {@link BatchFormat} line and (for {@code --batch}) its content and a newline, or
- * {@code <name> missing} / {@code <name> ambiguous}. Reads only what the format needs; an object
+ * {@code <name> missing} / {@code <name> ambiguous}, each record ended by the format's
+ * delimiter (newline, or NUL with {@code -Z}). Reads only what the format needs; an object
  * named on stdin is read as its replacement (its name printed as asked). As git, a loose object
  * whose header cannot be read is reported on stderr and printed as missing, and so is an object
  * of a pack that does not match its index (reported once, when the database was opened); one
@@ -32,7 +33,7 @@ import java.util.List;
  * caller decides when else to flush.
  */
 final class BatchWriter {
-    private static final byte[] MISSING = " missing\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MISSING = " missing".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectReader reader;
     private final OutputStream out;
@@ -193,19 +194,34 @@ final class BatchWriter {
         } else {
             out.write(data, 0, (int) size);
         }
-        out.write('\n');
+        out.write(fmt.delimiter);
     }
 
-    /** Writes {@code <name> missing} and flushes. */
+    /** Writes {@code <name> missing} (and the format's delimiter) and flushes. */
     void missing(String name) throws IOException {
         out.write(name.getBytes(StandardCharsets.ISO_8859_1));
         out.write(MISSING);
+        out.write(fmt.delimiter);
         out.flush();
     }
 
-    /** Writes {@code <name> ambiguous} and flushes. */
+    /** Writes {@code <name> ambiguous} (and the format's delimiter) and flushes. */
     void ambiguous(String name) throws IOException {
-        out.write((name + " ambiguous\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write((name + " ambiguous").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(fmt.delimiter);
+        out.flush();
+    }
+
+    /**
+     * Writes a {@code --follow-symlinks} record, {@code <kind> <length>}, the delimiter,
+     * {@code text}, the delimiter ({@code symlink}, {@code dangling}, {@code loop},
+     * {@code notdir}: git ignores the format for them), and flushes.
+     */
+    void symlinkRecord(String kind, long length, byte[] text) throws IOException {
+        out.write((kind + " " + length).getBytes(StandardCharsets.US_ASCII));
+        out.write(fmt.delimiter);
+        out.write(text);
+        out.write(fmt.delimiter);
         out.flush();
     }
 
@@ -221,7 +237,7 @@ final class BatchWriter {
             if (loaded != null) {
                 CatFileCommand.copy(loaded, out);
             }
-            out.write('\n');
+            out.write(fmt.delimiter);
         }
     }
 }

@@ -6,7 +6,12 @@ import io.github.smmap4j.pack.ObjectReader;
 import io.github.smmap4j.pack.PackFile;
 import io.github.smmap4j.pack.Revision;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +19,8 @@ import java.util.Set;
 /**
  * {@code cat-file --batch} / {@code --batch-check}: ids from stdin ({@link BatchInput}), or every
  * object in id order ({@code --batch-all-objects}) or in git's pack order ({@code --unordered}),
- * each printed by a {@link BatchWriter}. Flushes after each object only where git does
- * (stdin-driven and not {@code --buffer}).
+ * each printed by a {@link BatchWriter}; and {@code --batch-command} ({@link #commands()}).
+ * Flushes after each object only where git does (stdin-driven and not {@code --buffer}).
  */
 final class CatFileBatch {
     private final ObjectDatabase db;
@@ -23,21 +28,28 @@ final class CatFileBatch {
     private final BatchFormat fmt;
     private final boolean buffered;
     private final boolean nul;
+    private final boolean followSymlinks;
     private final ObjectReader reader;
     private final BatchWriter writer;
     private final Revision revision;
 
+    /** @param followSymlinks {@code --follow-symlinks}: names on stdin follow symlinks inside trees */
     CatFileBatch(ObjectDatabase db, Revision revision, Cli cli, BatchFormat fmt, boolean contents, boolean buffered,
-                 boolean nul) {
+                 boolean nul, boolean followSymlinks) {
         this.db = db;
         this.cli = cli;
         this.fmt = fmt;
         this.buffered = buffered;
         this.nul = nul;
+        this.followSymlinks = followSymlinks;
         this.reader = db.newReader();
-        this.writer = new BatchWriter(reader, db.format(), cli.out(), fmt, contents)
-                .readingAs(revision.replaceRefs(), cli.err(), db.packErrors());
         this.revision = revision;
+        this.writer = newWriter(contents);
+    }
+
+    private BatchWriter newWriter(boolean contents) {
+        return new BatchWriter(reader, db.format(), cli.out(), fmt, contents)
+                .readingAs(revision.replaceRefs(), cli.err(), db.packErrors());
     }
 
     int run(boolean all, boolean unordered) throws IOException {
@@ -58,30 +70,104 @@ final class CatFileBatch {
     private void fromStdin() throws IOException {
         BatchInput input = new BatchInput(cli.in(), nul, fmt.splitRest);
         for (BatchInput.Line line = input.next(); line != null; line = input.next()) {
-            one(line.name(), line.rest());
+            one(writer, line.name(), line.rest());
             if (!buffered) {
                 writer.flush();
             }
         }
     }
 
-    /** One stdin line: a full hex id as it is, any other name resolved as git's get_oid does. */
-    private void one(String name, String rest) throws IOException {
+    /**
+     * {@code --batch-command}: commands from stdin ({@link BatchCommands}), {@code info} printed as
+     * {@code --batch-check} prints, {@code contents} as {@code --batch} does, with the same format.
+     */
+    int commands() throws IOException {
+        BatchWriter info = newWriter(false);
+        BatchWriter contents = newWriter(true);
+        try {
+            new BatchCommands(new BatchInput(cli.in(), nul, false), buffered, new BatchCommands.Executor() {
+                @Override
+                public void run(boolean withContents, String name) throws IOException {
+                    one(withContents ? contents : info, name, null);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    writer.flush();
+                }
+            }).run();
+        } finally {
+            reader.close();
+        }
+        return 0;
+    }
+
+    /**
+     * One name from stdin: a full hex id as it is, any other name resolved as git's get_oid does.
+     * The name's bytes (one char each) are read as UTF-8 for the lookup, as git's byte-wise
+     * comparisons see them; a name that is not valid UTF-8 names nothing here (missing). With
+     * {@code --follow-symlinks}, git's records for a symlink outside the tree, a dangling one,
+     * a loop and a file used as a directory.
+     */
+    private void one(BatchWriter w, String name, String rest) throws IOException {
         ObjectId id;
         if (ObjectId.isHex(name) && name.length() == db.format().hexLength()) {
             id = ObjectId.fromHex(name);
         } else {
-            Revision.Result r = CatFileCommand.resolve(revision, name);
-            if (r.status() == Revision.Status.AMBIGUOUS) {
-                writer.ambiguous(name);
-                return;
-            } else if (r.status() == Revision.Status.MISSING) {
-                writer.missing(name);
-                return;
+            String text = utf8(name);
+            Revision.Result r = text == null ? new Revision.Result(Revision.Status.MISSING, null)
+                    : CatFileCommand.resolve(revision, text, followSymlinks);
+            byte[] raw = name.getBytes(StandardCharsets.ISO_8859_1);
+            switch (r.status()) {
+                case FOUND -> id = r.id();
+                case AMBIGUOUS -> {
+                    w.ambiguous(name);
+                    return;
+                }
+                case DANGLING_SYMLINK -> {
+                    w.symlinkRecord("dangling", raw.length, raw);
+                    return;
+                }
+                case SYMLINK_LOOP -> {
+                    w.symlinkRecord("loop", raw.length, raw);
+                    return;
+                }
+                case NOT_DIR -> {
+                    w.symlinkRecord("notdir", raw.length, raw);
+                    return;
+                }
+                case OUTSIDE_TREE -> {
+                    byte[] path = r.symlinkPath(); // git prints its length, then it as a C string
+                    int z = 0;
+                    while (z < path.length && path[z] != 0) {
+                        z++;
+                    }
+                    w.symlinkRecord("symlink", path.length, Arrays.copyOf(path, z));
+                    return;
+                }
+                default -> {
+                    w.missing(name);
+                    return;
+                }
             }
-            id = r.id();
         }
-        writer.object(name, id, null, rest);
+        w.object(name, id, null, rest);
+    }
+
+    /** The bytes of {@code iso} (one per char) decoded as UTF-8, or null if they are not valid UTF-8. */
+    private static String utf8(String iso) {
+        for (int i = 0; i < iso.length(); i++) {
+            if (iso.charAt(i) >= 0x80) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(iso.getBytes(StandardCharsets.ISO_8859_1))).toString();
+                } catch (CharacterCodingException e) {
+                    return null;
+                }
+            }
+        }
+        return iso; // ASCII: the same either way
     }
 
     /**

@@ -16,14 +16,15 @@ import java.util.List;
 
 /**
  * {@code cat-file}: {@code -t}, {@code -s}, {@code -e}, {@code -p} and {@code <type> <object>}
- * for one object, or the batch modes (handed to {@link CatFileBatch}); output as git 2.39's.
+ * for one object, or the batch modes (handed to {@link CatFileBatch}); output as git 2.39's,
+ * plus git 2.41's {@code -Z}.
  */
 final class CatFileCommand {
     static final String USAGE = """
             usage: smmap4j cat-file [<repo options>] <type> <object>
                or: smmap4j cat-file [<repo options>] (-e | -p | -t | -s) <object>
-               or: smmap4j cat-file [<repo options>] (--batch | --batch-check)[=<format>]
-                                    [--batch-all-objects] [--unordered] [--buffer] [-z]
+               or: smmap4j cat-file [<repo options>] (--batch | --batch-check | --batch-command)[=<format>]
+                                    [--batch-all-objects] [--unordered] [--buffer] [--follow-symlinks] [-z | -Z]
 
                 -e                    exit with zero status if <object> exists and is valid
                 -p                    pretty-print <object> content (trees as 'ls-tree' does)
@@ -32,13 +33,20 @@ final class CatFileCommand {
                 --batch[=<format>]    for each id on stdin: header line and content
                 --batch-check[=<format>]
                                       for each id on stdin: header line only
+                --batch-command[=<format>]
+                                      commands on stdin: 'contents <object>', 'info <object>',
+                                      'flush' (with --buffer: run what is queued)
                 --batch-all-objects   batch every object of the repository (id order)
                 --unordered           with --batch-all-objects: pack order, the fast path
-                --buffer              buffer output (no flush per object)
+                --buffer              buffer output (no flush per object; --batch-command:
+                                      run commands at 'flush' or at the end of input)
+                --follow-symlinks     follow symlinks inside the tree of a <tree-ish>:<path> name
                 -z                    stdin is NUL-terminated
+                -Z                    stdin and stdout are NUL-terminated
                 -h, --help            show this help
 
             <object> is a full object id or a unique abbreviation (at least 4 hex digits).
+            A batch input line may hold at most 1 MiB.
             <format> atoms: %(objectname) %(objecttype) %(objectsize) %(objectsize:disk)
                             %(deltabase) %(rest)
 
@@ -57,6 +65,8 @@ final class CatFileCommand {
             boolean unordered = false;
             int buffer = -1;
             boolean nul = false;
+            boolean nulOut = false;
+            boolean follow = false;
             List<String> positional = new java.util.ArrayList<>();
             while (a.next()) {
                 if (a.is("-h", "--help")) {
@@ -68,7 +78,8 @@ final class CatFileCommand {
                     }
                     mode = m;
                 } else if (a.isOption() && (a.current().equals("--batch") || a.current().startsWith("--batch=")
-                        || a.current().equals("--batch-check") || a.current().startsWith("--batch-check="))) {
+                        || a.current().equals("--batch-check") || a.current().startsWith("--batch-check=")
+                        || a.current().equals("--batch-command") || a.current().startsWith("--batch-command="))) {
                     if (batch != null) {
                         throw a.usageError("error: only one batch option may be specified");
                     }
@@ -86,6 +97,12 @@ final class CatFileCommand {
                     buffer = 0;
                 } else if (a.is("-z")) {
                     nul = true;
+                } else if (a.is("-Z")) {
+                    nulOut = true;
+                } else if (a.is("--follow-symlinks")) {
+                    follow = true;
+                } else if (a.is("--no-follow-symlinks")) {
+                    follow = false;
                 } else if (repo.accept(a)) {
                     // shared option
                 } else if (a.isOption()) {
@@ -97,10 +114,14 @@ final class CatFileCommand {
             if (batch == null) {
                 if (allObjects) {
                     throw a.usageError("'--batch-all-objects' requires a batch mode");
+                } else if (follow) {
+                    throw a.usageError("'--follow-symlinks' requires a batch mode");
                 } else if (buffer >= 0) {
                     throw a.usageError("'--buffer' requires a batch mode");
                 } else if (nul) {
                     throw a.usageError("'-z' requires a batch mode");
+                } else if (nulOut) {
+                    throw a.usageError("'-Z' requires a batch mode");
                 }
             } else {
                 if (mode != 0) {
@@ -110,10 +131,16 @@ final class CatFileCommand {
                     throw a.usageError("batch modes take no arguments");
                 }
                 boolean buffered = buffer < 0 ? allObjects : buffer == 1;
-                BatchFormat fmt = new BatchFormat(batchFormat);
+                // -Z (git 2.41+, documented in its git-cat-file.txt): "input and output is
+                // NUL-delimited instead of newline-delimited"; "when -Z is passed, the line feeds in
+                // any of the above examples are replaced with NUL terminators" (header lines, the
+                // newline after contents, "<object> missing", "<object> ambiguous"). It wins over -z.
+                BatchFormat fmt = new BatchFormat(batchFormat, nulOut ? 0 : (byte) '\n');
                 // git's --batch-all-objects reads every object raw (it turns replace refs off)
-                return new CatFileBatch(repo.open(), repo.revision(cli, !allObjects), cli, fmt, batch.equals("batch"),
-                        buffered, nul).run(allObjects, unordered);
+                CatFileBatch b = new CatFileBatch(repo.open(), repo.revision(cli, !allObjects), cli, fmt,
+                        batch.equals("batch"), buffered, nul || nulOut, follow);
+                // --batch-command with --batch-all-objects is --batch-check of every object, as in git 2.39
+                return batch.equals("batch-command") && !allObjects ? b.commands() : b.run(allObjects, unordered);
             }
             if (mode != 0) {
                 if (positional.isEmpty()) {
@@ -136,8 +163,13 @@ final class CatFileCommand {
 
     /** Resolves {@code name} with {@code revision}; where git dies on the name itself, dies with its message. */
     static Revision.Result resolve(Revision revision, String name) throws IOException {
+        return resolve(revision, name, false);
+    }
+
+    /** {@link #resolve(Revision, String)}, with the symlinks of a {@code <tree-ish>:<path>} followed if asked. */
+    static Revision.Result resolve(Revision revision, String name, boolean followSymlinks) throws IOException {
         try {
-            return revision.resolve(name);
+            return revision.resolve(name, followSymlinks);
         } catch (IllegalArgumentException e) {
             throw CliException.fatal(e.getMessage());
         }
