@@ -70,7 +70,7 @@ final class CatFileCommand {
             List<String> positional = new java.util.ArrayList<>();
             while (a.next()) {
                 if (a.is("-h", "--help")) {
-                    return Main.help(cli, USAGE);
+                    return Main.help(cli, USAGE, a);
                 } else if (a.is("-t", "-s", "-e", "-p")) {
                     char m = a.current().charAt(1);
                     if (mode != 0 && mode != m) {

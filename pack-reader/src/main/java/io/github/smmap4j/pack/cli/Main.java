@@ -143,4 +143,13 @@ public final class Main {
         cli.out().write(usage.getBytes(StandardCharsets.UTF_8));
         return 0;
     }
+
+    /**
+     * A command's {@code -h} or {@code --help}: its usage on stdout. git's {@code <command> -h}
+     * exits 129 (its {@code --help} opens the manual, exit 0; here it prints the usage).
+     */
+    static int help(Cli cli, String usage, Args a) throws IOException {
+        help(cli, usage);
+        return a.current().equals("-h") ? 129 : 0;
+    }
 }

@@ -37,7 +37,7 @@ final class ShowIndexCommand {
         try (repo) {
             while (a.next()) {
                 if (a.is("-h", "--help")) {
-                    return Main.help(cli, USAGE);
+                    return Main.help(cli, USAGE, a);
                 } else if (a.isValued("--object-format")) {
                     String f = a.value();
                     try {

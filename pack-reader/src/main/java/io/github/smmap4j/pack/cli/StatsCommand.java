@@ -38,7 +38,7 @@ final class StatsCommand {
         try (RepoOptions repo = new RepoOptions(cli.cwd())) {
             while (a.next()) {
                 if (a.is("-h", "--help")) {
-                    return Main.help(cli, USAGE);
+                    return Main.help(cli, USAGE, a);
                 } else if (a.is("-v", "--verbose")) {
                     // count-objects compatibility: the summary is always verbose
                 } else if (repo.accept(a)) {

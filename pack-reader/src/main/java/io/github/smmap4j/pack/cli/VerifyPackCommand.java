@@ -44,7 +44,7 @@ final class VerifyPackCommand {
         try (RepoOptions repo = new RepoOptions(cli.cwd())) {
             while (a.next()) {
                 if (a.is("-h", "--help")) {
-                    return Main.help(cli, USAGE);
+                    return Main.help(cli, USAGE, a);
                 } else if (a.is("-v", "--verbose")) {
                     verbose = true;
                 } else if (a.is("-s", "--stat-only")) {

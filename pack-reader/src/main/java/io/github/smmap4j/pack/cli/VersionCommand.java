@@ -30,7 +30,7 @@ final class VersionCommand {
         Args a = new Args(argv, USAGE);
         while (a.next()) {
             if (a.is("-h", "--help")) {
-                return Main.help(cli, USAGE);
+                return Main.help(cli, USAGE, a);
             } else if (a.isOption()) {
                 throw a.unknown();
             } else {
