@@ -52,7 +52,8 @@ public final class ObjectDatabase implements AutoCloseable {
             this.manager = mb.build();
             this.ownsManager = true;
         }
-        this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs(), b.lenientPacks),
+        this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs(), b.lenientPacks,
+                b.multiPackIndex, b.warnings),
                 new LooseObjects(layout.objectDirs(), format), new DeltaBaseCache(b.baseCacheBytes), format,
                 b.streamThreshold, b.maxObjectSize);
         this.pool = new ReaderPool(storage);
@@ -114,7 +115,9 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /**
      * Returns the packs in the order git enumerates them for {@code --unordered} (packfile.c):
-     * local packs before alternates', newest {@code .pack} first, ties in directory order.
+     * the packs of the multi-pack-indexes first (last pack number first, as git installs them),
+     * then the others, local packs before alternates', newest {@code .pack} first, ties in
+     * directory order.
      */
     public List<PackFile> packsInGitOrder() throws IOException {
         ensureOpen();
@@ -189,9 +192,8 @@ public final class ObjectDatabase implements AutoCloseable {
 
     private List<ObjectId> candidates(String prefix) throws IOException {
         List<ObjectId> out = new ArrayList<>();
-        for (PackFile p : packArray()) {
-            p.index.resolve(prefix, out, 1000);
-        }
+        ensureOpen();
+        storage.packs().resolve(prefix, out, 1000);
         storage.loose().resolve(prefix, out, 1000);
         return out.stream().distinct().sorted().toList();
     }
@@ -202,11 +204,13 @@ public final class ObjectDatabase implements AutoCloseable {
     }
 
     /**
-     * Calls {@code action} for every object once, in id order, with where it lives (the first
-     * pack holding it, else loose): read each with {@link ObjectReader#open(ObjectLocation)}.
+     * Calls {@code action} for every object once, in id order, with where it lives (where a
+     * lookup by id reads it: the pack a multi-pack-index chose, else the first pack holding it,
+     * else loose): read each with {@link ObjectReader#open(ObjectLocation)}.
      */
     public void forEachObject(IOConsumer<ObjectLocation> action) throws IOException {
-        IdOrderMerge.forEach(packArray(), storage.loose(), action);
+        ensureOpen();
+        IdOrderMerge.forEach(storage.packs().idRuns(), storage.loose(), action);
     }
 
     /**
@@ -318,6 +322,8 @@ public final class ObjectDatabase implements AutoCloseable {
         private long maxObjectSize = Limits.MAX_ARRAY;
         private ObjectFormat format;
         private boolean lenientPacks;
+        private boolean multiPackIndex = true;
+        private Consumer<String> warnings = message -> { };
 
         private Builder(Path repo) {
             this.repo = repo;
@@ -371,6 +377,28 @@ public final class ObjectDatabase implements AutoCloseable {
          */
         public Builder lenientPacks(boolean lenient) {
             this.lenientPacks = lenient;
+            return this;
+        }
+
+        /**
+         * Whether lookups go through {@code objects/pack/multi-pack-index} (or git 2.47+'s
+         * incremental chain) where there is one: one search for all the packs it covers, and
+         * the pack git chose for objects stored in several. Default true; false searches every
+         * pack's index, as {@code git -c core.multiPackIndex=false} does.
+         */
+        public Builder multiPackIndex(boolean read) {
+            this.multiPackIndex = read;
+            return this;
+        }
+
+        /**
+         * Receives a message for each file the database ignores because it is damaged or does
+         * not match (a multi-pack-index whose checksum, layout or hash is wrong), where git
+         * prints an error or a warning. Called from whichever thread (re)scans the packs.
+         * Default: discarded.
+         */
+        public Builder warnings(Consumer<String> sink) {
+            this.warnings = java.util.Objects.requireNonNull(sink, "sink");
             return this;
         }
 

@@ -7,18 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The packs of a database's {@code objects/pack} directories (its own, then its alternates'):
  * every {@code *.idx} with a {@code .pack} beside it, whatever its name (as git). Scans them,
  * reopens a pack replaced under the same name, retires packs that went away (readers
  * may still be inside them: they are closed with the directory), and is the one place that
- * searches every pack for an id ({@link #find}). Thread-safe.
+ * searches the packs for an id ({@link #find}): through each object directory's
+ * multi-pack-index ({@link MidxChain}: one search for all the packs it covers, and the pack git
+ * chose for an object stored twice), then the packs no multi-pack-index covers. Thread-safe.
  */
 final class PackDirectory {
     private final MapManager manager;
@@ -39,20 +46,43 @@ final class PackDirectory {
     /** Why indexes could not be read at the last scan (their packs are left out); lenient only. */
     private volatile List<CorruptPackException> unreadable = List.of();
 
+    /** False: multi-pack-indexes are not read (git's {@code core.multiPackIndex=false}). */
+    private final boolean readMidx;
+    private final MidxFiles midxFiles;
+    /** What {@link #find} searches; written under {@code scanLock} after each scan, read without it. */
+    private volatile Lookup lookup = Lookup.EMPTY;
+    /** Where an object is when a multi-pack-index's answer is not confirmed: the first pack holding it. */
+    private final MidxChain.Fallback everyPack = id -> firstPack(packs, id, null);
+
+    /**
+     * The search order: the multi-pack-indexes in git's order, then the packs none of them
+     * covers, in scan order.
+     */
+    private record Lookup(MidxChain[] midx, PackFile[] uncovered) {
+        static final Lookup EMPTY = new Lookup(new MidxChain[0], new PackFile[0]);
+    }
+
     PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs) {
-        this(manager, format, objectDirs, false);
+        this(manager, format, objectDirs, false, true, message -> { });
     }
 
     /**
-     * A directory of the packs of {@code objectDirs}; when {@code lenient}, as git: an index that
-     * cannot be read leaves its pack out, a pack that does not match its index is kept unusable
-     * (see {@link #errors()}), instead of failing the scan.
+     * Creates the directory of {@code objectDirs}' packs (scanned by {@link #rescan}).
+     *
+     * @param lenient  as git: an index that cannot be read leaves its pack out, a pack that does
+     *                 not match its index is kept unusable (see {@link #errors()}), instead of
+     *                 failing the scan
+     * @param readMidx whether to use multi-pack-indexes
+     * @param warnings receives a message for each multi-pack-index file refused as damaged
      */
-    PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs, boolean lenient) {
+    PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs, boolean lenient, boolean readMidx,
+                  Consumer<String> warnings) {
         this.manager = manager;
         this.format = format;
         this.objectDirs = objectDirs;
         this.lenient = lenient;
+        this.readMidx = readMidx;
+        this.midxFiles = new MidxFiles(manager, format, warnings);
     }
 
     /** Why packs could not be used at the last scan: unreadable indexes, then unusable packs. */
@@ -72,21 +102,63 @@ final class PackDirectory {
     }
 
     /**
-     * Returns where the first pack (in scan order) other than {@code skip} holds {@code id}, or
-     * null. An index truncated while mapped is reported as corruption.
+     * Returns where a pack other than {@code skip} holds {@code id}, or null: where the first
+     * multi-pack-index holding it says (git's order), else the first other pack in scan order
+     * holding it. An index truncated while mapped is reported as corruption.
      */
     ObjectLocation find(ObjectId id, PackFile skip) throws IOException {
+        Lookup l = lookup;
         try {
-            for (PackFile p : packs) {
-                int pos = p.index.findPosition(id);
-                if (pos >= 0 && p != skip) {
-                    return new ObjectLocation(id, p, p.index.offsetAt(pos));
+            for (MidxChain m : l.midx) {
+                ObjectLocation at = m.find(id, everyPack);
+                if (at != null) {
+                    // The multi-pack-index keeps one copy; for another, ask every pack.
+                    return at.pack() != skip ? at : firstPack(packs, id, skip);
                 }
             }
-            return null;
+            return firstPack(l.uncovered, id, skip);
         } catch (InternalError e) {
             throw faulted(e);
         }
+    }
+
+    private static ObjectLocation firstPack(PackFile[] in, ObjectId id, PackFile skip) throws CorruptPackException {
+        for (PackFile p : in) {
+            int pos = p.index.findPosition(id);
+            if (pos >= 0 && p != skip) {
+                return new ObjectLocation(id, p, p.index.offsetAt(pos));
+            }
+        }
+        return null;
+    }
+
+    /** Adds to {@code out} up to {@code limit} packed ids starting with {@code hexPrefix} (maybe some twice). */
+    void resolve(String hexPrefix, List<ObjectId> out, int limit) {
+        Lookup l = lookup;
+        for (MidxChain m : l.midx) {
+            m.resolve(hexPrefix, out, limit);
+        }
+        for (PackFile p : l.uncovered) {
+            p.index.resolve(hexPrefix, out, limit);
+        }
+    }
+
+    /** Returns every packed id as sorted runs, in {@link #find}'s order (see {@link IdOrderMerge}). */
+    List<IdOrderMerge.Run> idRuns() {
+        Lookup l = lookup;
+        List<IdOrderMerge.Run> runs = new ArrayList<>();
+        for (MidxChain m : l.midx) {
+            runs.addAll(m.runs(everyPack));
+        }
+        for (PackFile p : l.uncovered) {
+            runs.add(new IdOrderMerge.PackRun(p));
+        }
+        return runs;
+    }
+
+    /** Returns the multi-pack-indexes in use, in git's order. */
+    List<MidxChain> multiPackIndexes() {
+        return List.of(lookup.midx);
     }
 
     /**
@@ -100,6 +172,10 @@ final class PackDirectory {
                 return new CorruptPackException(p.index.path(), -1,
                         "index or pack file was truncated or replaced while mapped", e);
             }
+        }
+        Path midx = midxFiles.changedFile();
+        if (midx != null) {
+            return new CorruptPackException(midx, -1, "multi-pack-index was truncated or replaced while mapped", e);
         }
         throw e;
     }
@@ -185,18 +261,74 @@ final class PackDirectory {
         byIdx.putAll(seen);
         packs = order.toArray(new PackFile[0]);
         unreadable = List.copyOf(bad);
+        refreshLookup();
         return changed;
     }
 
     /**
-     * The packs in git's order (packfile.c), the order of {@code --unordered}: each object
-     * directory's packs as readdir lists them, each put at the head of the list, then a stable
-     * sort: local packs first, then newest {@code .pack} mtime (seconds) first.
+     * Rebuilds {@link #lookup} from the packs just scanned: each object directory's
+     * multi-pack-index matched to its packs, in git's order (packfile.c/midx.c: the first
+     * directory's stays at the head of the list, each later one is inserted right after it),
+     * and the packs none covers.
+     */
+    private void refreshLookup() {
+        if (!readMidx) {
+            lookup = new Lookup(Lookup.EMPTY.midx, packs);
+            return;
+        }
+        List<MidxChain> found = new ArrayList<>();
+        Set<PackFile> covered = new HashSet<>();
+        Set<Path> used = new HashSet<>();
+        for (Path d : objectDirs) {
+            Path packDir = d.resolve("pack").toAbsolutePath().normalize();
+            Map<String, PackFile> byName = new HashMap<>();
+            for (PackFile p : packs) {
+                Path idx = p.index.path().toAbsolutePath().normalize();
+                if (packDir.equals(idx.getParent())) {
+                    byName.put(idx.getFileName().toString(), p);
+                }
+            }
+            MidxChain m = byName.isEmpty() ? null : MidxChain.load(packDir, byName, midxFiles, used);
+            if (m != null) {
+                found.add(m);
+                covered.addAll(m.allPacks()); // those of layers cut off later are searched by the chain
+            }
+        }
+        if (found.size() > 2) {
+            Collections.reverse(found.subList(1, found.size()));
+        }
+        midxFiles.retainOnly(used);
+        List<PackFile> uncovered = new ArrayList<>();
+        for (PackFile p : packs) {
+            if (!covered.contains(p)) {
+                uncovered.add(p);
+            }
+        }
+        lookup = new Lookup(found.toArray(new MidxChain[0]), uncovered.toArray(new PackFile[0]));
+    }
+
+    /**
+     * The packs in git's order (packfile.c), the order of {@code --unordered}: first the packs of
+     * the multi-pack-indexes, last pack number first (git installs each at the head of its list
+     * when it enumerates them, the multi-pack-indexes in {@link #find}'s order); then the others,
+     * each object directory's as readdir lists them, each put at the head of the list, then a
+     * stable sort: local packs first, then newest {@code .pack} mtime (seconds) first.
      */
     List<PackFile> inGitOrder() throws IOException {
+        Lookup l = lookup;
+        Set<PackFile> covered = new LinkedHashSet<>();
+        List<PackFile> rest = new ArrayList<>(List.of(l.uncovered));
+        for (MidxChain m : l.midx) {
+            covered.addAll(m.usablePacks());
+            rest.addAll(m.cutPacks());
+        }
+        List<PackFile> midxFirst = new ArrayList<>(covered);
+        Collections.reverse(midxFirst);
         Map<Path, PackFile> byPath = new HashMap<>();
-        for (PackFile p : packs) {
-            byPath.put(p.index.path().toAbsolutePath().normalize(), p);
+        for (PackFile p : rest) {
+            if (!covered.contains(p)) {
+                byPath.put(p.index.path().toAbsolutePath().normalize(), p);
+            }
         }
         List<PackFile> list = new ArrayList<>();
         Map<PackFile, long[]> key = new HashMap<>();
@@ -221,6 +353,7 @@ final class PackDirectory {
             key.put(p, new long[] {0, 0});
         }
         list.sort(Comparator.<PackFile>comparingLong(p -> -key.get(p)[0]).thenComparingLong(p -> -key.get(p)[1]));
+        list.addAll(0, midxFirst);
         return list;
     }
 
@@ -236,6 +369,8 @@ final class PackDirectory {
             byIdx.clear();
             retired.clear();
             packs = new PackFile[0];
+            lookup = Lookup.EMPTY;
+            midxFiles.close();
         }
     }
 }

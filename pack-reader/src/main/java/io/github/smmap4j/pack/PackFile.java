@@ -149,7 +149,8 @@ public final class PackFile {
         return !same(packPath, packSeen) || !same(index.path(), idxSeen);
     }
 
-    private static boolean same(Path p, BasicFileAttributes seen) {
+    /** Returns true if {@code p} is still the file whose attributes were {@code seen}: same size, file key and time. */
+    static boolean same(Path p, BasicFileAttributes seen) {
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
             return a.size() == seen.size() && Objects.equals(a.fileKey(), seen.fileKey())

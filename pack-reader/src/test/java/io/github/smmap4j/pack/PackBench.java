@@ -34,7 +34,18 @@ import org.eclipse.jgit.transport.PackedObjectInfo;
  * W3 random existing ids (seeded); W4 type and size only of every packed object, in pack order
  * (smmap4j's header walk vs JGit's getObjectSize per id); W5 verify whole packs (smmap4j's
  * {@link PackVerifier} vs JGit's index-pack parser and {@code git verify-pack -v});
- * W6 W1 on several threads sharing one database and map manager.
+ * W6 W1 on several threads sharing one database and map manager; W3N W3 with the
+ * multi-pack-index not read (smmap4j's {@code multiPackIndex(false)}, JGit's
+ * {@code core.multiPackIndex=false}), for repositories of many packs. Not in the default list.
+ *
+ * <p>A repository of many packs with a multi-pack-index, from any clone (here git.git's):
+ * <pre>
+ *   bash testdata/make-many-packs.sh /work/.mirror/git+git/repo /tmp/many-packs.git 60
+ *   mvn -B -ntp -Pjgit-bench -pl pack-reader -am verify \
+ *       -Djgit-bench.args="--repo /tmp/many-packs.git --workloads W3,W3N --rounds 3 --no-rss"
+ * </pre>
+ * The script (see its header) splits HEAD's first-parent history into commit ranges, one pack
+ * each, and runs {@code git multi-pack-index write}; it writes only under its destination.
  */
 public final class PackBench {
     // ---------------------------------------------------------------- options
@@ -114,7 +125,7 @@ public final class PackBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("""
-                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W6] [--libs smmap4j,jgit-tuned,jgit-default]
+                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
                                       [--window 64m] [--map-limit 8g] [--base-cache 32m] [--rss-window 16m] [--rss-map-limit 64m] [--random 100000] [--seed 42]
                                       [--threads 2] [--limit N] [--no-rss] [--child-xmx 128m] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
@@ -279,6 +290,15 @@ public final class PackBench {
         System.out.printf(Locale.ROOT, "# repository %s: %d objects, %d packed entries in %d pack(s), %d MB of packs%n",
                 repo, ids.size(), jPackOrder.length, packFiles.size(),
                 packFiles.stream().mapToLong(p -> p.toFile().length()).sum() >> 20);
+        if (workloads.contains("W3N") && only == null) {
+            for (boolean midx : new boolean[] {true, false}) { // what each library reads in W3 and W3N
+                try (ObjectDatabase db = openSmmap(midx); Repository r = openJGit(JGIT_TUNED, midx)) {
+                    System.out.printf(Locale.ROOT, "# %s: smmap4j uses %d multi-pack-index(es), JGit sees %d pack(s)%n",
+                            midx ? "W3" : "W3N", db.storage().packs().multiPackIndexes().size(),
+                            ((org.eclipse.jgit.internal.storage.file.FileRepository) r).getObjectDatabase().getPacks().size());
+                }
+            }
+        }
     }
 
     static org.eclipse.jgit.lib.ObjectId jgit(ObjectId id) {
@@ -327,12 +347,18 @@ public final class PackBench {
     }
 
     ObjectDatabase openSmmap() throws IOException {
+        return openSmmap(true);
+    }
+
+    /** Opens the repository with the benchmark's settings; {@code midx} false: the multi-pack-index is not read (W3N). */
+    ObjectDatabase openSmmap(boolean midx) throws IOException {
         return ObjectDatabase.builder(repo).format(ObjectFormat.SHA1).windowSize(windowSize)
-                .maxMappedMemory(mapLimit).deltaBaseCache(baseCache).streamThreshold(streamThreshold).build();
+                .maxMappedMemory(mapLimit).deltaBaseCache(baseCache).streamThreshold(streamThreshold)
+                .multiPackIndex(midx).build();
     }
 
     long smmap(String w, int limit) throws Exception {
-        try (ObjectDatabase db = openSmmap()) {
+        try (ObjectDatabase db = openSmmap(!w.equals("W3N"))) {
             return switch (w) {
                 case "W1" -> smmapPackOrder(db, limit, 1);
                 case "W2" -> {
@@ -346,7 +372,7 @@ public final class PackBench {
                     }
                     yield sum;
                 }
-                case "W3" -> {
+                case "W3", "W3N" -> {
                     long sum = 0;
                     CRC32 crc = new CRC32();
                     try (ObjectReader r = db.newReader()) {
@@ -499,6 +525,46 @@ public final class PackBench {
     }
 
     Repository openJGit(String lib) throws IOException {
+        return openJGit(lib, true);
+    }
+
+    /**
+     * Opens the repository for JGit; {@code midx} false: with {@code core.multiPackIndex=false} in
+     * a user configuration of its own (JGit reads the setting once, when the repository is built).
+     */
+    Repository openJGit(String lib, boolean midx) throws IOException {
+        if (midx) {
+            return buildJGit(lib);
+        }
+        org.eclipse.jgit.util.SystemReader outer = org.eclipse.jgit.util.SystemReader.getInstance();
+        org.eclipse.jgit.util.SystemReader.setInstance(new org.eclipse.jgit.util.SystemReader.Delegate(outer) {
+            @Override
+            public org.eclipse.jgit.lib.StoredConfig getUserConfig()
+                    throws org.eclipse.jgit.errors.ConfigInvalidException, IOException {
+                org.eclipse.jgit.storage.file.FileBasedConfig c = new org.eclipse.jgit.storage.file.FileBasedConfig(
+                        outer.getUserConfig(), new java.io.File("/dev/null"), org.eclipse.jgit.util.FS.DETECTED) {
+                    @Override
+                    public void load() {
+                        // in memory only
+                    }
+
+                    @Override
+                    public boolean isOutdated() {
+                        return false;
+                    }
+                };
+                c.setBoolean("core", null, "multiPackIndex", false);
+                return c;
+            }
+        });
+        try {
+            return buildJGit(lib);
+        } finally {
+            org.eclipse.jgit.util.SystemReader.setInstance(outer);
+        }
+    }
+
+    private Repository buildJGit(String lib) throws IOException {
         installJGit(lib);
         FileRepositoryBuilder b = new FileRepositoryBuilder().setMustExist(true);
         if (Files.isDirectory(repo.resolve(".git"))) {
@@ -515,11 +581,11 @@ public final class PackBench {
         if (w.equals("W5")) {
             return jgitIndexPack();
         }
-        try (Repository db = openJGit(lib)) {
+        try (Repository db = openJGit(lib, !w.equals("W3N"))) {
             return switch (w) {
                 case "W1" -> jgitList(db, jPackOrder, limit, 1);
                 case "W2" -> jgitList(db, jids, limit, 1);
-                case "W3" -> {
+                case "W3", "W3N" -> {
                     int n = Math.min(limit, randomPositions.length);
                     org.eclipse.jgit.lib.ObjectId[] l = new org.eclipse.jgit.lib.ObjectId[n];
                     for (int i = 0; i < n; i++) {
@@ -814,6 +880,7 @@ public final class PackBench {
             case "W1" -> "pack order";
             case "W2" -> "id order";
             case "W3" -> "random ids";
+            case "W3N" -> "random ids, no multi-pack-index";
             case "W4" -> "type+size, pack order";
             case "W5" -> "verify pack";
             case "W6" -> "W1 ×2 threads";

@@ -28,6 +28,7 @@ public final class Main {
                 cat-file      show an object's type, size or content; --batch, --batch-check
                 verify-pack   check a pack and its index; -v lists every object
                 show-index    list a pack index read from stdin
+                multi-pack-index  verify: check the multi-pack-index (or its incremental chain)
                 stats         packs, objects per type, bytes and the map manager's statistics
                 version       print smmap4j's version and the git version it matches
                 help          print this list; 'help <command>' prints a command's options
@@ -133,6 +134,7 @@ public final class Main {
             case "cat-file" -> CatFileCommand.run(rest, cli);
             case "verify-pack" -> VerifyPackCommand.run(rest, cli);
             case "show-index" -> ShowIndexCommand.run(rest, cli);
+            case "multi-pack-index" -> MultiPackIndexCommand.run(rest, cli);
             case "stats", "count-objects" -> StatsCommand.run(rest, cli);
             default -> throw new CliException(1, "smmap4j: '" + args.getFirst() + "' is not a smmap4j command. See 'smmap4j --help'.");
         };

@@ -10,6 +10,7 @@ import io.github.smmap4j.pack.ReplaceRefs;
 import io.github.smmap4j.pack.Revision;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -51,6 +52,8 @@ final class RepoOptions implements AutoCloseable {
     /** Where the errors of packs left out go, as git's; null: a pack that cannot be used fails the open. */
     private final java.io.PrintStream err;
     private final java.util.Map<String, String> env;
+    /** Where the database's warnings go (a damaged multi-pack-index ignored), or null: nowhere. */
+    private PrintStream warnings;
 
     RepoOptions(Path cwd) {
         this.cwd = cwd;
@@ -67,6 +70,7 @@ final class RepoOptions implements AutoCloseable {
         this.cwd = cli.cwd();
         this.err = cli.err();
         this.env = cli.env();
+        this.warnings = cli.err(); // a damaged multi-pack-index ignored: a warning, as git's
     }
 
     /** Consumes the current argument if it is one of the shared options. */
@@ -190,7 +194,13 @@ final class RepoOptions implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new FileNotFoundException(dir.toString());
         }
-        return ObjectDatabase.builder(dir).mapManager(manager()).deltaBaseCache(baseCache).lenientPacks(err != null).build();
+        ObjectDatabase.Builder b = ObjectDatabase.builder(dir).mapManager(manager()).deltaBaseCache(baseCache)
+                .lenientPacks(err != null);
+        if (warnings != null) {
+            PrintStream sink = warnings;
+            b.warnings(message -> sink.println("warning: " + message));
+        }
+        return b.build();
     }
 
     /** Returns the repository's object format if one can be found from the working directory, else null. */
