@@ -20,6 +20,11 @@ final class Delta {
     private Delta() {
     }
 
+    /** Returns the base size declared in the header of {@code delta}, or throws if malformed. */
+    static long baseSize(byte[] delta, int len, Path file, long offset) throws CorruptPackException {
+        return varints(delta, len, file, offset, 0);
+    }
+
     /** Returns the result size declared in the header of {@code delta}, or throws if malformed. */
     static long resultSize(byte[] delta, int len, Path file, long offset) throws CorruptPackException {
         return varints(delta, len, file, offset, 1);

@@ -12,28 +12,116 @@ import java.util.Arrays;
  * shared {@link VerifiedEntries} and counts delta depths.
  */
 final class IdCheck implements TreeWorker.Sink {
+    /** The type names of the whole types' codes, as hashed. */
+    private static final byte[][] TYPE_NAMES = new byte[5][];
+
+    static {
+        for (int c = 1; c <= 4; c++) {
+            TYPE_NAMES[c] = ObjectType.fromCode(c).typeName().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private final PackFile pack;
     private final ReverseIndex rev;
     private final VerifiedEntries found;
+    private final DeltaForest forest;
+    /** The cap on a delta held while a large object streams. */
+    private final long maxDelta;
+    /** Reused for streamed objects: their chunks, and their headers' bytes. */
+    private final byte[] chunk = new byte[64 * 1024];
     private final MessageDigest md;
     private final byte[] idBuf;
     /** {@code histogram[d]}: entries resolved at delta depth {@code d > 0}. */
     private long[] histogram = new long[64];
 
-    IdCheck(PackFile pack, ReverseIndex rev, VerifiedEntries found) {
+    IdCheck(PackFile pack, ReverseIndex rev, VerifiedEntries found, DeltaForest forest, long maxDelta) {
         this.pack = pack;
         this.rev = rev;
         this.found = found;
+        this.forest = forest;
+        this.maxDelta = maxDelta;
         this.md = pack.format.newDigest();
         this.idBuf = new byte[pack.format.length()];
     }
 
     @Override
     public void resolved(int r, int t, byte[] data, int len, int d, long headerSize) throws IOException {
-        md.reset();
-        md.update((ObjectType.fromCode(t).typeName() + " " + len).getBytes(StandardCharsets.US_ASCII));
-        md.update((byte) 0);
+        startHash(t, len);
         md.update(data, 0, len);
+        checked(r, t, d, headerSize);
+    }
+
+    /**
+     * Streams the object at rank {@code r} and hashes it as it comes, in bounded memory: its
+     * chain from its whole root is found in the forest, each delta of it held, no content held;
+     * the entry's own zlib stream must end where the next entry starts.
+     */
+    @Override
+    public void large(int r) throws IOException {
+        int depth = 0;
+        for (int b = forest.baseRank(r); b >= 0; b = forest.baseRank(b)) {
+            depth++;
+        }
+        long[] offsets = new long[depth];
+        byte[][] deltas = new byte[depth][];
+        int root = r;
+        long headerSize = -1;
+        try (ReadContext ctx = new ReadContext()) {
+            for (int k = depth - 1; k >= 0; k--, root = forest.baseRank(root)) {
+                long off = rev.offsetAt(root);
+                EntryHeader h = pack.parseHeader(ctx, off); // the context's: valid until its next parse
+                byte[] delta = new byte[Limits.arraySize(h.size, maxDelta, "delta", pack.packPath, off)];
+                long used = pack.inflate(ctx, off, h.dataOffset, delta, delta.length);
+                if (root == r) {
+                    headerSize = h.size;
+                    TreeWorker.endsAtNext(pack, rev, r, off, h.dataOffset + used);
+                }
+                offsets[k] = off;
+                deltas[k] = delta;
+            }
+            long rootOffset = rev.offsetAt(root);
+            EntryHeader rh = pack.parseHeader(ctx, rootOffset);
+            int type = rh.typeCode;
+            long rootData = rh.dataOffset;
+            long rootSize = rh.size;
+            if (depth == 0) {
+                headerSize = rootSize;
+            }
+            try (ObjectStream in = LargeObjectStreams.chain(pack, rootOffset, rootData, rootSize, deltas, offsets)) {
+                long size = in instanceof DeltaStream ds ? ds.resultSize() : rootSize;
+                startHash(type, size);
+                long seen = 0;
+                for (int n; (n = in.read(chunk, 0, chunk.length)) > 0; seen += n) {
+                    md.update(chunk, 0, n);
+                }
+                if (seen != size) { // the streams check their ends; this guards the count itself
+                    throw new CorruptPackException(pack.packPath, rev.offsetAt(r), "object produced " + seen
+                            + " of " + size + " bytes");
+                }
+                if (depth == 0) {
+                    TreeWorker.endsAtNext(pack, rev, r, rootOffset, rootData + ((PackStream) in).consumed());
+                }
+            }
+            checked(r, type, depth, headerSize);
+        }
+    }
+
+    /** Starts the hash of an object: {@code "<type> <size>\0"}, written without a String. */
+    private void startHash(int typeCode, long size) {
+        md.reset();
+        md.update(TYPE_NAMES[typeCode]);
+        md.update((byte) ' ');
+        int n = 0;
+        do { // the decimal digits, backwards into the end of the chunk buffer
+            chunk[chunk.length - 1 - n++] = (byte) ('0' + size % 10);
+            size /= 10;
+        } while (size > 0);
+        md.update(chunk, chunk.length - n, n);
+        md.update((byte) 0);
+    }
+
+    /** The hash begun by {@link #startHash} must be the index's id for rank {@code r}; records the entry. */
+    private void checked(int r, int t, int d, long headerSize) throws IOException {
         try {
             md.digest(idBuf, 0, idBuf.length);
         } catch (DigestException e) {
@@ -54,11 +142,6 @@ final class IdCheck implements TreeWorker.Sink {
         found.resolved(r, t, d, headerSize);
     }
 
-    /** The verifier holds every object in memory (its worker's limit is the size cap): never called. */
-    @Override
-    public void large(int rank) {
-        throw new IllegalStateException("the verifier has no in-memory limit");
-    }
 
     /** The delta depth histogram of what this sink checked: {@code [d]} for depth {@code d > 0}. */
     long[] histogram() {

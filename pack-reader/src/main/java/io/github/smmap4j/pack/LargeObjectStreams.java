@@ -61,4 +61,36 @@ final class LargeObjectStreams {
             return new DeltaStream(delta, delta.length, opener, baseSize, p.packPath, offset);
         }
     }
+
+    /**
+     * Streams a chain whose bases the caller found and whose deltas it inflated (the verifier,
+     * from its forest): the whole entry at {@code rootOffset} (its data at {@code rootData}, of
+     * {@code rootSize} bytes) inflated as read, then {@code deltas[0], deltas[1], ...} (the entries at {@code deltaOffsets}) applied
+     * in order, each held, no result or base ever held. Each base reopens from the root.
+     */
+    static ObjectStream chain(PackFile p, long rootOffset, long rootData, long rootSize, byte[][] deltas,
+                              long[] deltaOffsets)
+            throws IOException {
+        if (deltas.length > MAX_NESTING) {
+            throw new CorruptPackException(p.packPath, deltaOffsets[deltas.length - 1],
+                    "delta chain of large objects is too deep to stream");
+        }
+        long[] sizes = new long[deltas.length + 1]; // sizes[k]: the object after k deltas
+        sizes[0] = rootSize;
+        for (int k = 0; k < deltas.length; k++) {
+            long h = Delta.header(deltas[k], deltas[k].length, sizes[k], Long.MAX_VALUE, p.packPath, deltaOffsets[k]);
+            sizes[k + 1] = Delta.headerResult(h);
+        }
+        return level(p, rootOffset, rootData, deltas, deltaOffsets, sizes, deltas.length);
+    }
+
+    private static ObjectStream level(PackFile p, long rootOffset, long rootData, byte[][] deltas, long[] deltaOffsets,
+                                      long[] sizes, int k) throws IOException {
+        if (k == 0) {
+            return new PackStream(p, rootOffset, rootData, sizes[0]);
+        }
+        byte[] d = deltas[k - 1];
+        return new DeltaStream(d, d.length, () -> level(p, rootOffset, rootData, deltas, deltaOffsets, sizes, k - 1),
+                sizes[k - 1], p.packPath, deltaOffsets[k - 1]);
+    }
 }

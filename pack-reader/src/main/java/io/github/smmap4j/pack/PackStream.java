@@ -38,6 +38,11 @@ final class PackStream extends ObjectStream {
         return inflater.read(b, off, (int) Math.min(len, left));
     }
 
+    /** The compressed bytes read so far: where the zlib stream ended, once it has. */
+    long consumed() {
+        return inflater.consumed();
+    }
+
     @Override
     void release() {
         zlib.end();

@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       memory; the hash of {@code "<type> <size>\0"} and the content must equal the index's id
  *       for that offset.</li>
  * </ol>
- * Memory is bounded by the objects on the workers' stacks (one delta chain each), per-entry
- * arrays of a few bytes, and 1 MiB for the trailer pass; objects must fit in a Java array.
+ * Objects of any size verify: one above 256 MiB, and every delta built on it, is hashed while it
+ * streams (its root inflated as read, the deltas of its chain held, the content never), so memory
+ * is bounded by the objects up to 256 MiB on the workers' stacks (one delta chain each), per-entry
+ * arrays of a few bytes, and 1 MiB for the trailer pass. A delta's own instructions must fit in a
+ * Java array (2 GiB).
  *
  * <p>Any failure throws {@link CorruptPackException} naming the file, the offset and the problem.
  * The reported problem does not depend on thread timing: a trailer or CRC32 mismatch wins over a
@@ -90,20 +93,26 @@ public final class PackVerifier {
         }
     }
 
+    /** Objects above this size are verified while they stream (git's {@code core.bigFileThreshold} is 512 MiB). */
+    static final long IN_MEMORY = 256L << 20;
+
     private final PackFile pack;
     private final ReverseIndex rev;
-    /** The cap on objects and deltas: the caller's, within the largest array. */
+    /** The cap on objects held and on deltas: the caller's, within the largest array. */
     private final long maxObjectSize;
+    /** Objects above this size are hashed while they stream (and so is everything built on them). */
+    private final long inMemory;
     private final int threads;
     private final boolean list;
     private final ProgressListener progress;
     private final int n;
 
-    private PackVerifier(PackFile pack, long maxObjectSize, int threads, boolean list,
-                         ProgressListener progress) throws CorruptPackException {
+    PackVerifier(PackFile pack, long maxObjectSize, long inMemory, int threads, boolean list,
+                 ProgressListener progress) throws CorruptPackException {
         this.pack = pack;
         this.rev = pack.reverseIndex();
         this.maxObjectSize = Math.min(maxObjectSize, Limits.MAX_ARRAY);
+        this.inMemory = Math.min(inMemory, this.maxObjectSize);
         this.threads = Math.max(1, threads);
         this.list = list;
         this.progress = progress;
@@ -136,7 +145,7 @@ public final class PackVerifier {
         }
         PackFile pack = PackFile.open(0, manager, idxPath, packPath, format);
         try {
-            return new PackVerifier(pack, Limits.MAX_ARRAY, threads, entries != null, progress).run(entries);
+            return new PackVerifier(pack, Limits.MAX_ARRAY, IN_MEMORY, threads, entries != null, progress).run(entries);
         } finally {
             pack.close();
         }
@@ -150,7 +159,8 @@ public final class PackVerifier {
      */
     public static Result verify(ObjectDatabase db, PackFile pack, int threads, EntryConsumer entries) throws IOException {
         pack.index.verify();
-        return new PackVerifier(pack, db.storage().maxObjectSize(), threads, entries != null, null).run(entries);
+        return new PackVerifier(pack, db.storage().maxObjectSize(), IN_MEMORY, threads, entries != null, null)
+                .run(entries);
     }
 
     /**
@@ -158,7 +168,7 @@ public final class PackVerifier {
      * {@link #forest}, then the {@link TreeWorker}s over its trees; then reports the problem
      * found first in the documented order, or the result and the listing.
      */
-    private Result run(EntryConsumer entries) throws IOException {
+    Result run(EntryConsumer entries) throws IOException {
         // The first failure of any thread (which stops the workers), and the trailer pass's own.
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Throwable> trailerFailure = new AtomicReference<>();
@@ -182,9 +192,9 @@ public final class PackVerifier {
             AtomicInteger nextRoot = new AtomicInteger();
             List<Thread> started = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                IdCheck check = new IdCheck(pack, rev, found);
+                IdCheck check = new IdCheck(pack, rev, found, forest, maxObjectSize);
                 checks.add(check);
-                TreeWorker w = new TreeWorker(pack, rev, forest, roots, nextRoot, failure, check, maxObjectSize, Long.MAX_VALUE, null);
+                TreeWorker w = new TreeWorker(pack, rev, forest, roots, nextRoot, failure, check, maxObjectSize, inMemory, null);
                 started.add(Thread.ofPlatform().name("verify-" + t).start(w));
             }
             for (Thread t : started) {

@@ -153,6 +153,12 @@ final class PackWalk {
     private void applyDelta(int r, long off, ObjectId id, int b, boolean needed, byte[] d, int dlen,
                             ObjectVisitor visitor) throws IOException {
         byte[] base = kept.data(b);
+        if (base == null && Delta.baseSize(d, dlen, pack.packPath, off) > streamThreshold) {
+            // A base above the stream threshold is never kept or rebuilt: the reader streams it.
+            kept.used(b);
+            visitThroughReader(off, id, visitor);
+            return;
+        }
         ObjectType type;
         if (base != null) {
             type = kept.type(b);

@@ -184,14 +184,13 @@ final class TreeWorker implements Runnable {
         int dlen = Limits.arraySize(size, maxObjectSize, "delta", pack.packPath, off);
         delta = Limits.atLeast(delta, dlen);
         inflateEntry(r, off, dataOffset, delta, dlen);
-        // A result above the in-memory limit (itself under the cap) goes to the sink as large.
-        long cap = inMemory < maxObjectSize ? Long.MAX_VALUE : maxObjectSize;
-        long dh = Delta.header(delta, dlen, base.length, cap, pack.packPath, off);
+        // A result above the in-memory limit goes to the sink as large, as a whole entry does.
+        long dh = Delta.header(delta, dlen, base.length, Long.MAX_VALUE, pack.packPath, off);
         if (Delta.headerResult(dh) > inMemory) {
             large(r);
             return null;
         }
-        int res = (int) Delta.headerResult(dh);
+        int res = Limits.arraySize(Delta.headerResult(dh), maxObjectSize, "object", pack.packPath, off);
         boolean own = forest.childCount(r) > 0;
         byte[] out = own ? new byte[res] : leafBuffer(res);
         Delta.applyInto(base, base.length, delta, dlen, Delta.headerStart(dh), out, res, pack.packPath, off);
@@ -206,10 +205,14 @@ final class TreeWorker implements Runnable {
 
     /** Inflates the entry at rank {@code r} into {@code out[0, len)}; its zlib stream must end where the next entry starts. */
     private void inflateEntry(int r, long off, long dataOffset, byte[] out, int len) throws IOException {
-        long used = pack.inflate(ctx, off, dataOffset, out, len);
+        endsAtNext(pack, rev, r, off, dataOffset + pack.inflate(ctx, off, dataOffset, out, len));
+    }
+
+    /** The zlib stream of the entry at rank {@code r} (offset {@code off}) ended at {@code end}: it must be where the next entry starts. */
+    static void endsAtNext(PackFile pack, ReverseIndex rev, int r, long off, long end) throws CorruptPackException {
         long next = off + rev.packedLength(r);
-        if (dataOffset + used != next) {
-            throw new CorruptPackException(pack.packPath, off, "zlib stream ends at " + (dataOffset + used)
+        if (end != next) {
+            throw new CorruptPackException(pack.packPath, off, "zlib stream ends at " + end
                     + " but the next entry starts at " + next);
         }
     }
