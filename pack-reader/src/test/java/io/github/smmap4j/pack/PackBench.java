@@ -93,9 +93,10 @@ public final class PackBench {
         if (args.length > 0 && args[0].equals("--cli")) { // whole processes: the CLI against git
             System.exit(CliBench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
+        boolean threadScaling = args.length > 0 && args[0].equals("--threads-scaling"); // issue 14's many-threads table
         PackBench b = new PackBench();
-        b.parse(args);
-        int rc = b.run();
+        b.parse(threadScaling ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+        int rc = threadScaling ? new ThreadScalingBench(b).run() : b.run();
         System.exit(rc);
     }
 
@@ -130,6 +131,7 @@ public final class PackBench {
                                       [--threads 2] [--limit N] [--no-rss] [--child-xmx 128m] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
                   PackBench --cli [--repo PATH] [--rounds 3] [--out DIR]   (whole processes: ./smmap4j against git, see CliBench)
+                  PackBench --threads-scaling [--repo PATH] [--random N] [--rounds N] [--out DIR]   (1-16 threads on one database, see ThreadScalingBench)
                             Without --repo the bundled testdata fixture 'history' is used.""");
                     System.exit(0);
                 }
