@@ -1,19 +1,24 @@
 package io.github.smmap4j.pack;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bounded cache of inflated delta bases, keyed by (pack, offset) and sized in bytes. Shared by
- * all readers of a database; thread-safe.
+ * all readers of a database; thread-safe, and a hit takes no lock.
  *
  * <p>Segmented LRU: a new base enters a probation segment; only a base that is used again while
  * there moves to the protected segment (95% of the budget), whose least recently used entries
  * fall back to probation. Reading objects in id order resolves each delta chain once per object:
  * the intermediate results of a chain are rarely needed twice, while the roots of big delta
- * trees are needed over and over. Plain LRU lets the flood of one-time intermediates push the
- * roots out; here the one-time entries only churn the probation segment. (On git.git in id
- * order, a 95% protected share inflated 9% less than 80%.)
+ * trees are needed over and over. Plain LRU lets the flood of one-time entries push the roots
+ * out; here the one-time entries only churn the probation segment. (On git.git in id order, a
+ * 95% protected share inflated 9% less than 80%.)
+ *
+ * <p>Recency is CLOCK's: a hit only sets its entry's {@code hit} bit (a plain map lookup, no
+ * lock: many threads hitting the same roots never wait on each other); inserts, which follow a
+ * miss and its inflation, take the lock and sweep: a probation entry whose bit is set moves to
+ * the protected segment, a protected one gets a second chance at its tail, others leave.
  *
  * <p>Besides results it holds inflated delta data (the instructions, under a key of their own),
  * for the readers to skip re-inflating large deltas.
@@ -23,12 +28,36 @@ final class DeltaBaseCache {
     record Entry(ObjectType type, byte[] data) {
     }
 
+    /** A cached entry in its segment's queue. */
+    private static final class Node {
+        final long key;
+        final Entry entry;
+        /** Set by a hit (no lock), cleared by the sweep (under the lock). */
+        volatile boolean hit;
+        /** Guarded by the cache's lock: in the protected segment, or gone from the cache. */
+        boolean hot, gone;
+
+        Node(long key, Entry entry) {
+            this.key = key;
+            this.entry = entry;
+        }
+
+        int length() {
+            return entry.data().length;
+        }
+    }
+
     private final long maxBytes;
     private final long protectedMax;
-    private final LinkedHashMap<Long, Entry> probation = new LinkedHashMap<>(256, 0.75f, true);
-    private final LinkedHashMap<Long, Entry> hot = new LinkedHashMap<>(256, 0.75f, true);
-    private long probationBytes;
-    private long hotBytes;
+    /** Every live entry; written under {@code lock}, read without it. */
+    private final ConcurrentHashMap<Long, Node> map = new ConcurrentHashMap<>(256);
+    private final Object lock = new Object();
+    /** Guarded by {@code lock}: the segments, oldest first (entries marked gone are skipped). */
+    private final ArrayDeque<Node> probation = new ArrayDeque<>(), hot = new ArrayDeque<>();
+    /** Guarded by {@code lock}. */
+    private long probationBytes, hotBytes;
+    /** Guarded by {@code lock}: entries still queued but gone (replaced); compacted when they are many. */
+    private int staleQueued;
 
     DeltaBaseCache(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -85,88 +114,123 @@ final class DeltaBaseCache {
         if (maxBytes <= 0 || key < 0) {
             return null;
         }
-        Long k = key;
-        synchronized (this) {
-            Entry e = hot.get(k);
-            if (e != null) {
-                return e;
-            }
-            e = probation.remove(k);
-            if (e != null) {
-                // Second use: promote.
-                probationBytes -= e.data().length;
-                hot.put(k, e);
-                hotBytes += e.data().length;
-                demoteOverflow();
-            }
-            return e;
+        Node n = map.get(key);
+        if (n == null) {
+            return null;
         }
+        if (!n.hit) {
+            n.hit = true; // written only when it changes: hits on hot roots share the line read-only
+        }
+        return n.entry;
     }
 
     /** Adds {@code e}: to probation, or to the protected segment when {@code needed} or already there. */
     private void insert(long key, Entry e, boolean needed) {
-        byte[] data = e.data();
         // An object larger than a quarter of the cache would flush everything else for one hit.
-        if (maxBytes <= 0 || key < 0 || data.length > maxBytes / 4) {
+        if (maxBytes <= 0 || key < 0 || e.data().length > maxBytes / 4) {
             return;
         }
-        Long k = key;
-        synchronized (this) {
-            if (needed || hot.containsKey(k)) {
-                Entry old = probation.remove(k);
-                if (old != null) {
-                    probationBytes -= old.data().length;
-                }
-                old = hot.put(k, e);
-                hotBytes += data.length - (old == null ? 0 : old.data().length);
-                demoteOverflow();
-            } else {
-                Entry old = probation.put(k, e);
-                if (old != null) {
-                    probationBytes -= old.data().length;
-                }
-                probationBytes += data.length;
+        Node n = new Node(key, e);
+        synchronized (lock) {
+            Node old = map.put(key, n);
+            boolean wasHot = old != null && old.hot;
+            if (old != null) {
+                dropLocked(old);
             }
-            evictOverflow();
+            if (needed || wasHot) {
+                n.hot = true;
+                hot.addLast(n);
+                hotBytes += n.length();
+            } else {
+                probation.addLast(n);
+                probationBytes += n.length();
+            }
+            balanceLocked();
         }
     }
 
-    /** Moves least recently used protected entries back to probation while protected is over its share. */
-    private void demoteOverflow() {
-        var it = hot.entrySet().iterator();
-        while (hotBytes > protectedMax && it.hasNext()) {
-            Map.Entry<Long, Entry> e = it.next();
-            it.remove();
-            int len = e.getValue().data().length;
-            hotBytes -= len;
-            probation.put(e.getKey(), e.getValue());
-            probationBytes += len;
-        }
-        evictOverflow();
-    }
-
-    /** Evicts from probation (least recently used first), then from protected, down to the limit. */
-    private void evictOverflow() {
-        var it = probation.entrySet().iterator();
-        while (probationBytes + hotBytes > maxBytes && it.hasNext()) {
-            probationBytes -= it.next().getValue().data().length;
-            it.remove();
-        }
-        var ih = hot.entrySet().iterator();
-        while (probationBytes + hotBytes > maxBytes && ih.hasNext()) {
-            hotBytes -= ih.next().getValue().data().length;
-            ih.remove();
+    /** Takes {@code n}, still queued, out of the byte counts; the sweeps skip it. */
+    private void dropLocked(Node n) {
+        n.gone = true;
+        staleQueued++;
+        if (n.hot) {
+            hotBytes -= n.length();
+        } else {
+            probationBytes -= n.length();
         }
     }
 
-    synchronized long bytes() {
-        return probationBytes + hotBytes;
+    /**
+     * Sweeps until the protected segment is within its share and the whole within the limit:
+     * protected entries that were hit get a second chance, the others fall back to probation;
+     * probation entries that were hit are promoted, the others are evicted. Each pass over a
+     * segment clears the bits it meets, so the sweep ends.
+     */
+    private void balanceLocked() {
+        for (int chances = hot.size(); hotBytes > protectedMax && !hot.isEmpty(); ) {
+            Node n = hot.pollFirst();
+            if (n.gone) {
+                staleQueued--;
+                continue;
+            }
+            if (n.hit && chances-- > 0) {
+                n.hit = false;
+                hot.addLast(n);
+            } else {
+                n.hot = false;
+                hotBytes -= n.length();
+                probation.addLast(n);
+                probationBytes += n.length();
+            }
+        }
+        while (probationBytes + hotBytes > maxBytes && !probation.isEmpty()) {
+            Node n = probation.pollFirst();
+            if (n.gone) {
+                staleQueued--;
+                continue;
+            }
+            probationBytes -= n.length();
+            if (n.hit) { // used again while on probation: promoted (the protected share is restored next time)
+                n.hit = false;
+                n.hot = true;
+                hot.addLast(n);
+                hotBytes += n.length();
+            } else {
+                n.gone = true;
+                map.remove(n.key, n);
+            }
+        }
+        while (probationBytes + hotBytes > maxBytes && !hot.isEmpty()) {
+            Node n = hot.pollFirst();
+            if (n.gone) {
+                staleQueued--;
+            } else {
+                n.gone = true;
+                hotBytes -= n.length();
+                map.remove(n.key, n);
+            }
+        }
+        if (staleQueued > 64 && staleQueued > (probation.size() + hot.size()) / 2) {
+            probation.removeIf(n -> n.gone); // the queues never outgrow the live entries by much
+            hot.removeIf(n -> n.gone);
+            staleQueued = 0;
+        }
     }
 
-    synchronized void clear() {
-        probation.clear();
-        hot.clear();
-        probationBytes = 0;
-        hotBytes = 0;
+    long bytes() {
+        synchronized (lock) {
+            return probationBytes + hotBytes;
+        }
+    }
+
+    void clear() {
+        synchronized (lock) {
+            map.clear();
+            probation.clear();
+            hot.clear();
+            probationBytes = 0;
+            hotBytes = 0;
+            staleQueued = 0;
+        }
     }
 }

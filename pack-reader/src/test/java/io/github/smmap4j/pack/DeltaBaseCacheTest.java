@@ -76,4 +76,58 @@ class DeltaBaseCacheTest {
         assertNull(c.get(0, 12));
         assertNull(c.getDelta(0, 12));
     }
+
+    /**
+     * Threads hit, insert and replace the same keys at once: every hit returns the data cached
+     * under its own key (each array holds its key), and at rest the cache is within budget and
+     * still answers for the keys it holds.
+     */
+    @Test
+    void concurrentHitsAndInsertsStayConsistentAndWithinBudget() throws Exception {
+        DeltaBaseCache c = new DeltaBaseCache(200_000);
+        int threads = 8;
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.List<Thread> ts = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long seed = t;
+            ts.add(Thread.ofPlatform().start(() -> {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                try {
+                    for (int i = 0; i < 200_000; i++) {
+                        int k = rnd.nextInt(i % 1000 < 900 ? 50 : 5000); // mostly a hot set of 50 keys
+                        DeltaBaseCache.Entry e = c.get(0, k);
+                        if (e != null) {
+                            assertEquals(k, java.nio.ByteBuffer.wrap(e.data()).getInt(), "data of key " + k);
+                        } else {
+                            byte[] d = new byte[100 + rnd.nextInt(3000)];
+                            java.nio.ByteBuffer.wrap(d).putInt(k);
+                            if (rnd.nextBoolean()) {
+                                c.put(0, k, ObjectType.BLOB, d);
+                            } else {
+                                c.putNeeded(0, k, ObjectType.BLOB, d);
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertTrue(c.bytes() <= 200_000, "over budget at rest: " + c.bytes());
+        long found = 0;
+        for (int k = 0; k < 5000; k++) {
+            DeltaBaseCache.Entry e = c.get(0, k);
+            if (e != null) {
+                assertEquals(k, java.nio.ByteBuffer.wrap(e.data()).getInt());
+                found += e.data().length;
+            }
+        }
+        assertEquals(c.bytes(), found, "the byte count is the sum of what the cache holds");
+    }
 }
