@@ -3,8 +3,11 @@ package io.github.smmap4j.pack;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A pack, index or loose object is damaged: names the file, the offset and what was wrong. */
-public final class CorruptPackException extends IOException {
+/**
+ * A pack, index or loose object is damaged: names the file, the offset and what was wrong. A
+ * {@link Sha1CollisionException} is the one kind: an object that is part of a SHA-1 collision attack.
+ */
+public sealed class CorruptPackException extends IOException permits Sha1CollisionException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
     private final long offset;

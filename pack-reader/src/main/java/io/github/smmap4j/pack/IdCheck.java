@@ -8,8 +8,10 @@ import java.util.Arrays;
 
 /**
  * The verifier's {@link TreeWorker.Sink}, one per worker: the hash of {@code "<type> <size>\0"}
- * and the content must equal the index's id for the entry's offset; records the entry in the
- * shared {@link VerifiedEntries} and counts delta depths.
+ * and the content must equal the index's id for the entry's offset, and with a
+ * {@link CollisionDetectingSha1} must not be part of a collision attack (checked first, as git's
+ * hash dies before the id is compared); records the entry in the shared {@link VerifiedEntries}
+ * and counts delta depths.
  */
 final class IdCheck implements TreeWorker.Sink {
     /** The type names of the whole types' codes, as hashed. */
@@ -34,13 +36,18 @@ final class IdCheck implements TreeWorker.Sink {
     /** {@code histogram[d]}: entries resolved at delta depth {@code d > 0}. */
     private long[] histogram = new long[64];
 
-    IdCheck(PackFile pack, ReverseIndex rev, VerifiedEntries found, DeltaForest forest, long maxDelta) {
+    /**
+     * A check of {@code pack}'s entries with {@code md} ({@link ObjectFormat#idDigest}), which
+     * each object's digest leaves reset for the next; large objects stream their chains from
+     * {@code forest}, each delta held up to {@code maxDelta} bytes.
+     */
+    IdCheck(PackFile pack, ReverseIndex rev, VerifiedEntries found, DeltaForest forest, long maxDelta, MessageDigest md) {
         this.pack = pack;
         this.rev = rev;
         this.found = found;
         this.forest = forest;
         this.maxDelta = maxDelta;
-        this.md = pack.format.newDigest();
+        this.md = md;
         this.idBuf = new byte[pack.format.length()];
     }
 
@@ -108,7 +115,6 @@ final class IdCheck implements TreeWorker.Sink {
 
     /** Starts the hash of an object: {@code "<type> <size>\0"}, written without a String. */
     private void startHash(int typeCode, long size) {
-        md.reset();
         md.update(TYPE_NAMES[typeCode]);
         md.update((byte) ' ');
         int n = 0;
@@ -126,6 +132,9 @@ final class IdCheck implements TreeWorker.Sink {
             md.digest(idBuf, 0, idBuf.length);
         } catch (DigestException e) {
             throw new IllegalStateException(e);
+        }
+        if (md instanceof CollisionDetectingSha1 dc && dc.collisionDetected()) {
+            throw new Sha1CollisionException(pack.packPath, rev.offsetAt(r), ObjectId.fromRaw(idBuf, 0, idBuf.length));
         }
         int position = rev.positionAt(r);
         if (!pack.index.idEquals(position, idBuf, 0)) {

@@ -48,6 +48,14 @@ public enum ObjectFormat {
         }
     }
 
+    /**
+     * A digest for checking object ids: for SHA-1 with {@code detectCollisions}, one that also
+     * detects collision attacks ({@link CollisionDetectingSha1}, as git's sha1dc); else {@link #newDigest()}.
+     */
+    MessageDigest idDigest(boolean detectCollisions) {
+        return this == SHA1 && detectCollisions ? new CollisionDetectingSha1() : newDigest();
+    }
+
     /** Returns the format named {@code name} in git's configuration, case-insensitively. */
     public static ObjectFormat fromConfig(String name) {
         for (ObjectFormat f : values()) {

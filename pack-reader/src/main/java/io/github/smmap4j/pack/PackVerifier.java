@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       its root, so every entry is inflated exactly once (its zlib stream must end where the
  *       next entry begins) and each delta is applied to its parent's content while that is in
  *       memory; the hash of {@code "<type> <size>\0"} and the content must equal the index's id
- *       for that offset.</li>
+ *       for that offset, and (SHA-1, {@link CollisionDetection#ON} by default, as in git) must not
+ *       be part of a collision attack.</li>
  * </ol>
  * Objects of any size verify: one above 256 MiB, and every delta built on it, is hashed while it
  * streams (its root inflated as read, the deltas of its chain held, the content never), so memory
@@ -39,7 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * arrays of a few bytes, and 1 MiB for the trailer pass. A delta's own instructions must fit in a
  * Java array (2 GiB).
  *
- * <p>Any failure throws {@link CorruptPackException} naming the file, the offset and the problem.
+ * <p>Any failure throws {@link CorruptPackException} naming the file, the offset and the problem
+ * ({@link Sha1CollisionException} for an object of a collision attack, with its id).
  * The reported problem does not depend on thread timing: a trailer or CRC32 mismatch wins over a
  * header problem, which wins over a failure while resolving objects.
  */
@@ -65,6 +68,21 @@ public final class PackVerifier {
     public interface EntryConsumer {
         /** Accepts one entry. */
         void accept(Entry e) throws IOException;
+    }
+
+    /**
+     * Whether the SHA-1 of each object is computed with collision detection (Marc Stevens'
+     * counter-cryptanalysis, as git's sha1dc and JGit do): an object whose content holds a block
+     * of a SHAttered-style collision attack fails with {@link Sha1CollisionException}. The id is
+     * plain SHA-1 either way. Detection is Java code, several times slower than the JDK's SHA-1
+     * (which uses the CPU's SHA instructions where there are some). SHA-256 packs are hashed with
+     * the JDK's digest whatever this says.
+     */
+    public enum CollisionDetection {
+        /** Detect collision attacks (the default, as git's {@code verify-pack}). */
+        ON,
+        /** Plain SHA-1 (the JDK's digest): faster, for packs from a trusted source. */
+        OFF
     }
 
     /** Receives progress (from the worker threads, one call at a time): objects checked so far, and the total. */
@@ -105,10 +123,11 @@ public final class PackVerifier {
     private final int threads;
     private final boolean list;
     private final ProgressListener progress;
+    private final boolean detectCollisions;
     private final int n;
 
     PackVerifier(PackFile pack, long maxObjectSize, long inMemory, int threads, boolean list,
-                 ProgressListener progress) throws CorruptPackException {
+                 ProgressListener progress, CollisionDetection detection) throws CorruptPackException {
         this.pack = pack;
         this.rev = pack.reverseIndex();
         this.maxObjectSize = Math.min(maxObjectSize, Limits.MAX_ARRAY);
@@ -116,6 +135,7 @@ public final class PackVerifier {
         this.threads = Math.max(1, threads);
         this.list = list;
         this.progress = progress;
+        this.detectCollisions = Objects.requireNonNull(detection, "detection") == CollisionDetection.ON;
         this.n = rev.size();
     }
 
@@ -135,6 +155,18 @@ public final class PackVerifier {
      */
     public static Result verify(MapManager manager, Path path, ObjectFormat format, int threads,
                                 EntryConsumer entries, ProgressListener progress) throws IOException {
+        return verify(manager, path, format, threads, entries, progress, CollisionDetection.ON);
+    }
+
+    /**
+     * {@link #verify(MapManager, Path, ObjectFormat, int, EntryConsumer, ProgressListener)} with
+     * SHA-1 collision detection on or off.
+     *
+     * @throws CorruptPackException on the problem found first in the order above
+     */
+    public static Result verify(MapManager manager, Path path, ObjectFormat format, int threads,
+                                EntryConsumer entries, ProgressListener progress, CollisionDetection detection)
+            throws IOException {
         String s = path.toString();
         String base = s.endsWith(".idx") ? s.substring(0, s.length() - 4)
                 : s.endsWith(".pack") ? s.substring(0, s.length() - 5) : s;
@@ -145,7 +177,8 @@ public final class PackVerifier {
         }
         PackFile pack = PackFile.open(0, manager, idxPath, packPath, format);
         try {
-            return new PackVerifier(pack, Limits.MAX_ARRAY, IN_MEMORY, threads, entries != null, progress).run(entries);
+            return new PackVerifier(pack, Limits.MAX_ARRAY, IN_MEMORY, threads, entries != null, progress, detection)
+                    .run(entries);
         } finally {
             pack.close();
         }
@@ -158,8 +191,18 @@ public final class PackVerifier {
      * @throws CorruptPackException on the problem found first in the order above
      */
     public static Result verify(ObjectDatabase db, PackFile pack, int threads, EntryConsumer entries) throws IOException {
+        return verify(db, pack, threads, entries, CollisionDetection.ON);
+    }
+
+    /**
+     * {@link #verify(ObjectDatabase, PackFile, int, EntryConsumer)} with SHA-1 collision detection on or off.
+     *
+     * @throws CorruptPackException on the problem found first in the order above
+     */
+    public static Result verify(ObjectDatabase db, PackFile pack, int threads, EntryConsumer entries,
+                                CollisionDetection detection) throws IOException {
         pack.index.verify();
-        return new PackVerifier(pack, db.storage().maxObjectSize(), IN_MEMORY, threads, entries != null, null)
+        return new PackVerifier(pack, db.storage().maxObjectSize(), IN_MEMORY, threads, entries != null, null, detection)
                 .run(entries);
     }
 
@@ -192,7 +235,7 @@ public final class PackVerifier {
             AtomicInteger nextRoot = new AtomicInteger();
             List<Thread> started = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                IdCheck check = new IdCheck(pack, rev, found, forest, maxObjectSize);
+                IdCheck check = new IdCheck(pack, rev, found, forest, maxObjectSize, pack.format.idDigest(detectCollisions));
                 checks.add(check);
                 TreeWorker w = new TreeWorker(pack, rev, forest, roots, nextRoot, failure, check, maxObjectSize, inMemory, null);
                 started.add(Thread.ofPlatform().name("verify-" + t).start(w));

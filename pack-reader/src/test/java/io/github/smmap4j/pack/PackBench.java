@@ -33,7 +33,9 @@ import org.eclipse.jgit.transport.PackedObjectInfo;
  * <p>Workloads: W1 every packed object's content in pack order; W2 every object in id order;
  * W3 random existing ids (seeded); W4 type and size only of every packed object, in pack order
  * (smmap4j's header walk vs JGit's getObjectSize per id); W5 verify whole packs (smmap4j's
- * {@link PackVerifier} vs JGit's index-pack parser and {@code git verify-pack -v});
+ * {@link PackVerifier} vs JGit's index-pack parser and {@code git verify-pack -v}, all three
+ * hashing with SHA-1 collision detection); W5F W5 without collision detection (smmap4j alone:
+ * {@link PackVerifier.CollisionDetection#OFF}; git and JGit's parser have no such switch);
  * W6 W1 on several threads sharing one database and map manager; W3N W3 with the
  * multi-pack-index not read (smmap4j's {@code multiPackIndex(false)}, JGit's
  * {@code core.multiPackIndex=false}), for repositories of many packs. Not in the default list.
@@ -51,7 +53,7 @@ public final class PackBench {
     // ---------------------------------------------------------------- options
     Path repo;
     int rounds = 3;
-    List<String> workloads = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
+    List<String> workloads = List.of("W1", "W2", "W3", "W4", "W5", "W5F", "W6", "W7");
     List<String> libs = List.of(SMMAP, JGIT_TUNED, JGIT_DEFAULT);
     /** Timing runs: the library's defaults (64 MiB windows, 8 GiB map limit); JGit tuned gets the same. */
     long windowSize = io.github.smmap4j.core.SlidingWindowMapManager.DEFAULT_WINDOW_SIZE;
@@ -126,7 +128,7 @@ public final class PackBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("""
-                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
+                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W5,W5F,W6,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
                                       [--window 64m] [--map-limit 8g] [--base-cache 32m] [--rss-window 16m] [--rss-map-limit 64m] [--random 100000] [--seed 42]
                                       [--threads 2] [--limit N] [--no-rss] [--child-xmx 128m] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
@@ -205,6 +207,9 @@ public final class PackBench {
 
     List<String> libsFor(String w) {
         List<String> l = new ArrayList<>();
+        if (w.equals("W5F")) {
+            return libs.contains(SMMAP) ? List.of(SMMAP) : l; // only smmap4j can verify without detection
+        }
         for (String lib : libs) {
             if (w.equals("W5") && lib.equals(JGIT_DEFAULT)) {
                 continue; // the pack parser does not read through the window cache: one JGit entry
@@ -220,16 +225,16 @@ public final class PackBench {
         return l;
     }
 
-    /** W5 checksums differ in kind between libraries that report entries and git (exit status). */
+    /** W5 checksums differ in kind between libraries that report entries and git (exit status); W5F's must equal W5's. */
     static String checksumKey(String lib, String w) {
-        return w.equals("W5") && lib.equals(GIT) ? "W5-git" : w;
+        return w.equals("W5") && lib.equals(GIT) ? "W5-git" : w.equals("W5F") ? "W5" : w;
     }
 
     void warmUp() throws Exception {
         // JIT warm-up on a prefix of the work; not timed, but checksummed against each other.
         int n = Math.min(20_000, ids.size());
         for (String w : workloads) {
-            if (w.equals("W5")) {
+            if (w.startsWith("W5")) {
                 continue;
             }
             Long first = null;
@@ -395,10 +400,12 @@ public final class PackBench {
                     }
                     yield sum[0];
                 }
-                case "W5" -> {
+                case "W5", "W5F" -> {
                     long[] sum = {0};
+                    PackVerifier.CollisionDetection detection = w.equals("W5") ? PackVerifier.CollisionDetection.ON
+                            : PackVerifier.CollisionDetection.OFF;
                     for (PackFile p : db.packs()) {
-                        PackVerifier.verify(db, p, threads, e -> sum[0] += mix(prefix(e.id()), 0, e.offset(), e.crc32()));
+                        PackVerifier.verify(db, p, threads, e -> sum[0] += mix(prefix(e.id()), 0, e.offset(), e.crc32()), detection);
                     }
                     yield sum[0];
                 }
@@ -885,6 +892,7 @@ public final class PackBench {
             case "W3N" -> "random ids, no multi-pack-index";
             case "W4" -> "type+size, pack order";
             case "W5" -> "verify pack";
+            case "W5F" -> "verify pack, no collision detection";
             case "W6" -> "W1 ×2 threads";
             case "W7" -> "any order, all threads";
             default -> "";
@@ -892,6 +900,9 @@ public final class PackBench {
     }
 
     static String label(String lib, String w) {
+        if (w.equals("W5F")) {
+            return "smmap4j PackVerifier, CollisionDetection.OFF";
+        }
         if (w.equals("W5")) {
             return switch (lib) {
                 case SMMAP -> "smmap4j PackVerifier";

@@ -27,7 +27,8 @@ class PackVerifierStreamingTest {
 
     private static List<PackVerifier.Entry> verify(PackFile p, long inMemory, int threads, long[][] hist) throws IOException {
         List<PackVerifier.Entry> out = new ArrayList<>();
-        PackVerifier.Result r = new PackVerifier(p, Limits.MAX_ARRAY, inMemory, threads, true, null).run(out::add);
+        PackVerifier.Result r = new PackVerifier(p, Limits.MAX_ARRAY, inMemory, threads, true, null,
+                PackVerifier.CollisionDetection.ON).run(out::add);
         hist[0] = r.chainLengths();
         assertEquals(r.objects(), out.size());
         return out;

@@ -2,6 +2,7 @@ package io.github.smmap4j.pack.cli;
 
 import io.github.smmap4j.pack.ObjectFormat;
 import io.github.smmap4j.pack.PackVerifier;
+import io.github.smmap4j.pack.Sha1CollisionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,9 @@ import java.util.List;
  * ({@code <id> <type> <size> <size-in-pack> <offset> [<depth> <base>]}), the
  * {@code non delta:} and {@code chain length = N:} lines and {@code <pack>.pack: ok};
  * with {@code -s} only the histogram. A bad pack prints {@code <pack>.pack: bad} (with -v/-s),
- * the reason on stderr, and the exit code is 1.
+ * the reason on stderr, and the exit code is 1. SHA-1 collision detection is on, as in git (which
+ * has no option to turn it off): an object of a collision attack is git's
+ * {@code fatal: SHA-1 appears to be part of a collision attack: <id>}.
  */
 final class VerifyPackCommand {
     static final String USAGE = """
@@ -108,16 +111,23 @@ final class VerifyPackCommand {
             if (cli.progress()) {
                 cli.err().print("\r\033[K");
             }
-            String msg = e.getMessage();
-            if (e instanceof java.nio.file.NoSuchFileException) {
-                msg = "Cannot open existing pack file '" + name + "' (" + msg + ": No such file or directory)";
-            }
-            cli.err().println("fatal: " + msg);
+            cli.err().println("fatal: " + fatalMessage(e, name));
             if (verbose || statOnly) {
                 out.write((name + ": bad\n").getBytes(StandardCharsets.UTF_8));
             }
             return false;
         }
+    }
+
+    /** What follows {@code fatal: } for the failure {@code e} of pack {@code name}: git's words for a missing pack and a collision attack. */
+    static String fatalMessage(Exception e, String name) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "Cannot open existing pack file '" + name + "' (" + e.getMessage() + ": No such file or directory)";
+        }
+        if (e instanceof Sha1CollisionException c) {
+            return "SHA-1 appears to be part of a collision attack: " + c.id().name(); // git's sha1dc_git.c
+        }
+        return e.getMessage();
     }
 
     private static void progressLine(Cli cli, long done, long total) {
