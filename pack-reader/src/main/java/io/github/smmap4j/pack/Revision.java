@@ -170,6 +170,11 @@ public final class Revision {
             dwim(name); // git warns when a ref has the same name: its refs are read, and may fail
             return new Result(Status.FOUND, ObjectId.fromHex(name));
         }
+        if (name.length() > 2 && name.startsWith(":/") && name.indexOf('\0') < 0 && isUtf16(name)) {
+            ObjectId c = new CommitMessageSearch(this::read, db.format())
+                    .youngest(CommitMessageSearch.everyRefsCommit(refs, id -> peelTo(id, ObjectType.COMMIT)), name.substring(2));
+            return c == null ? Result.MISSING : new Result(Status.FOUND, c);
+        }
         if (name.isEmpty() || name.startsWith(":") || name.indexOf('\0') >= 0 || !isUtf16(name)) {
             return Result.MISSING; // git's names are C strings of bytes: none holds a NUL or half a character
         }
@@ -318,7 +323,12 @@ public final class Revision {
                     return peelTo(id, t);
                 }
             }
-            return null; // ^{/regex} and unknown types
+            if (body.startsWith("/")) {
+                ObjectId c = peelTo(id, ObjectType.COMMIT);
+                return c == null ? null : new CommitMessageSearch(this::read, db.format())
+                        .youngest(List.of(c), body.substring(1, body.length() - 1));
+            }
+            return null; // unknown types
         }
         long n = count(op);
         if (n < 0) {

@@ -177,6 +177,10 @@ final class CatFileCommand {
 
     /** Resolves an object name as git's get_oid does (see {@link Revision}); dies like git on failure. */
     static ObjectId resolveOrDie(Revision revision, String name, Cli cli) throws IOException {
+        if (name.length() > 2 && name.startsWith(":/")) {
+            // git resolves a single name "only to die": :/<text> is then an index path, not a message search
+            throw CliException.fatal("Not a valid object name " + name);
+        }
         Revision.Result r = resolve(revision, name);
         if (r.status() == Revision.Status.AMBIGUOUS) {
             cli.err().println("error: short object ID " + name + " is ambiguous");

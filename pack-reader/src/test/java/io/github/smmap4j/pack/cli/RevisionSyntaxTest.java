@@ -11,6 +11,7 @@ import io.github.smmap4j.pack.ObjectId;
 import io.github.smmap4j.pack.Revision;
 import io.github.smmap4j.pack.TestRepo;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +136,24 @@ class RevisionSyntaxTest {
         try (ObjectDatabase db = ObjectDatabase.open(r.dir)) {
             assertEquals(x, new Revision(db).resolve(t1 + ":a/b").id().name());
             assertTrue(new Revision(db).resolve(t2 + ":a/b").status() == Revision.Status.MISSING);
+        }
+    }
+
+    /**
+     * {@code <rev>^{/text}} and {@code :/text} on the history fixture (merges, tags, several
+     * branches): git's youngest-first walk, negation, literal {@code !}, bad regular expressions,
+     * no path split after {@code :/}, and combined with other suffixes and paths.
+     */
+    @Test
+    void commitMessageSearch() {
+        Path repo = io.github.smmap4j.pack.Fixtures.repo("history");
+        for (String name : List.of("HEAD^{/}", "HEAD^{/x}", "HEAD^{/.}", "HEAD^{/^Merge}", "HEAD^{/!-Merge}", "HEAD^{/!!x}",
+                "HEAD^{/!x}", "HEAD^{/[}", "HEAD^{/(}", "HEAD^{/a|b}", "main^{/e$}", "topic^{/o}", "v1.0^{/.}",
+                "v1.0-nested^{/}", "light^{/}", "HEAD^{tree}^{/}", "HEAD^{/}~1", "HEAD^{/}^{tree}", "HEAD^{/}:README.txt",
+                "HEAD^{/x}:README.txt", "HEAD~2^{/}", ":/", ":/.", ":/initial", ":/!-initial", ":/!!x", ":/!x", ":/[",
+                ":/Merge", ":/^Merge", ":/e:README.txt", ":/nothing-matches-this", ":/\\d", ":/txt$", ":/tree$",
+                ":/[[:digit:]]{3}:", ":/[[:bogus:]]", ":/[]x]", "HEAD^{/[^a-z]$}", "HEAD^{/[[:upper:]]o}")) {
+            same(repo, name);
         }
     }
 }
