@@ -2,7 +2,6 @@ package io.github.smmap4j.pack;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,12 +28,14 @@ final class AnyOrderTraversal {
         this.visitor = visitor;
     }
 
+    /** Takes the loose ids and packs together ({@link ListingScan}), walks the packs, then reads the loose objects no pack holds. */
     void run() throws IOException {
-        PackFile[] packs = storage.packs().packs();
+        ListingScan l = ListingScan.take(storage);
+        PackFile[] packs = l.packs().packs();
         for (int i = 0; i < packs.length; i++) {
             pack(packs, i);
         }
-        loose(packs);
+        loose(packs, l.loose());
     }
 
     private void pack(PackFile[] packs, int i) throws IOException {
@@ -85,18 +86,17 @@ final class AnyOrderTraversal {
         ThreadFailure.rethrow(failure.get());
     }
 
-    /** The loose objects no pack holds, each once (alternates may repeat one). */
-    private void loose(PackFile[] packs) throws IOException {
+    /**
+     * The listed loose objects no walked pack holds, each once (alternates may repeat one), read
+     * by id: one git packed since it was listed is read from its new pack.
+     */
+    private void loose(PackFile[] packs, List<ObjectId> ids) throws IOException {
         Set<ObjectId> seen = new HashSet<>();
-        List<ObjectId> ids = new ArrayList<>();
-        storage.loose().forEach(ids::add);
-        for (ObjectId id : ids) {
-            if (!seen.add(id) || inPack(packs, packs.length, id)) {
-                continue;
-            }
-            ObjectLoader l = storage.loose().load(id, storage.streamThreshold(), storage.maxObjectSize());
-            if (l != null) {
-                deliver(id, l);
+        try (ObjectReader reader = new ObjectReader(storage)) {
+            for (ObjectId id : ids) {
+                if (seen.add(id) && !inPack(packs, packs.length, id)) {
+                    reader.open(id).visitBy(visitor);
+                }
             }
         }
     }
@@ -108,16 +108,6 @@ final class AnyOrderTraversal {
             }
         }
         return false;
-    }
-
-    private void deliver(ObjectId id, ObjectLoader l) throws IOException {
-        if (l.isLarge()) {
-            InputStream in = l.openStream();
-            visitor.visit(id, l.type(), l.size(), null, in);
-        } else {
-            byte[] b = l.bytes();
-            visitor.visit(id, l.type(), b.length, b, null);
-        }
     }
 
     /** One worker's sink: hands resolved objects to the visitor, large ones as streams read through its own reader. */
@@ -153,7 +143,7 @@ final class AnyOrderTraversal {
         public void large(int rank) throws IOException {
             ObjectId id = idOf(rank);
             if (id != null) {
-                deliver(id, reader.open(new ObjectLocation(id, pack, rev.offsetAt(rank))));
+                reader.open(new ObjectLocation(id, pack, rev.offsetAt(rank))).visitBy(visitor);
             }
         }
     }

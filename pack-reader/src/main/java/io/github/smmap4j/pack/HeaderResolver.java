@@ -40,10 +40,25 @@ final class HeaderResolver {
 
     /** Returns what {@code cat-file --batch-check} prints of the entry at {@code offset}. */
     ObjectInfo info(PackFile p, long offset, ObjectId id) throws IOException {
+        return fill(new PackEntryInfo(p.format), new ObjectLocation(id, p, offset)).info();
+    }
+
+    /** Fills {@code e} with the entry at packed location {@code at}; returns {@code e}. */
+    PackEntryInfo fill(PackEntryInfo e, ObjectLocation at) throws IOException {
+        PackFile p = at.pack();
         ReverseIndex rev = p.reverseIndex();
-        PackEntryInfo e = new PackEntryInfo(p.format);
-        fill(e, p, rev, offset, entryRank(p, rev, offset, offset), id, null, 0);
-        return e.info();
+        fill(e, p, rev, at.offset(), entryRank(p, rev, at.offset(), at.offset()), at.id(), null, 0);
+        return e;
+    }
+
+    /** Fills {@code e} with loose object {@code id} and returns it, or returns null if there is none. */
+    PackEntryInfo fillLoose(PackEntryInfo e, ObjectId id) throws IOException {
+        ObjectInfo i = storage.loose().info(id);
+        if (i == null) {
+            return null;
+        }
+        e.loose(i);
+        return e;
     }
 
     /**

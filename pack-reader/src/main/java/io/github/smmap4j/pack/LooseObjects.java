@@ -4,6 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -124,8 +126,8 @@ final class LooseObjects {
         for (Path d : dirs) {
             Path f = fileOf(d, id);
             try {
-                InputStream raw = Files.newInputStream(f);
-                return open(f, raw, Files.size(f));
+                SeekableByteChannel ch = Files.newByteChannel(f);
+                return open(f, Channels.newInputStream(ch), ch.size()); // the size of the file opened
             } catch (NoSuchFileException e) {
                 // not in this directory
             }
@@ -229,6 +231,8 @@ final class LooseObjects {
                     out.add(ObjectId.fromHex(sub + name));
                 }
             }
+        } catch (NoSuchFileException removed) {
+            // git prune-packed removed the emptied directory after isDirectory: its objects are packed
         }
     }
 }

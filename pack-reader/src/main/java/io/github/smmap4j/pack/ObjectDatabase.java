@@ -35,7 +35,8 @@ public final class ObjectDatabase implements AutoCloseable {
     private final ReaderPool pool;
     private volatile boolean closed;
 
-    private ObjectDatabase(Builder b, RepositoryLayout layout, GitConfig config, ObjectFormat format) throws IOException {
+    private ObjectDatabase(Builder b, RepositoryLayout layout, GitConfig config, ObjectFormat format, boolean readMidx)
+            throws IOException {
         this.layout = layout;
         this.config = config;
         if (b.manager != null) {
@@ -53,7 +54,7 @@ public final class ObjectDatabase implements AutoCloseable {
             this.ownsManager = true;
         }
         this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs(), b.lenientPacks,
-                b.multiPackIndex, b.warnings),
+                readMidx, b.warnings),
                 new LooseObjects(layout.objectDirs(), format), new DeltaBaseCache(b.baseCacheBytes), format,
                 b.streamThreshold, b.maxObjectSize);
         this.pool = new ReaderPool(storage);
@@ -117,11 +118,26 @@ public final class ObjectDatabase implements AutoCloseable {
      * Returns the packs in the order git enumerates them for {@code --unordered} (packfile.c):
      * the packs of the multi-pack-indexes first (last pack number first, as git installs them),
      * then the others, local packs before alternates', newest {@code .pack} first, ties in
-     * directory order.
+     * directory order. For a listing of every object while git may repack, use
+     * {@link #listObjects}, which takes these together with the loose objects.
      */
     public List<PackFile> packsInGitOrder() throws IOException {
         ensureOpen();
-        return storage.packs().inGitOrder();
+        return storage.packs().current().inGitOrder();
+    }
+
+    /**
+     * Returns the loose ids and the packs in git's order, taken together so that a listing of
+     * them misses no object while git repacks underneath (see {@link ObjectListing}): the packs
+     * are rescanned until a scan sees their directories hold still, the loose objects listed,
+     * and all of it taken again if the pack directories changed meanwhile.
+     *
+     * @throws IOException naming the pack directories if they changed during each of 8 tries
+     */
+    public ObjectListing listObjects() throws IOException {
+        ensureOpen();
+        ListingScan l = ListingScan.take(storage);
+        return new ObjectListing(l.loose(), l.packs().inGitOrder());
     }
 
     /** Returns a new single-thread reader; close it when done. */
@@ -204,13 +220,20 @@ public final class ObjectDatabase implements AutoCloseable {
     }
 
     /**
-     * Calls {@code action} for every object once, in id order, with where it lives (where a
-     * lookup by id reads it: the pack a multi-pack-index chose, else the first pack holding it,
-     * else loose): read each with {@link ObjectReader#open(ObjectLocation)}.
+     * Calls {@code action} for every object once, in id order, with where it lives (where git's
+     * id-order listing reads it: the pack a multi-pack-index chose, else, of the packs holding
+     * it, the one git's lookup tries first, its most recently used, else loose): read each with {@link ObjectReader#open(ObjectLocation)}, which finds the
+     * object again if git deleted its pack meanwhile. Complete while git repacks underneath:
+     * every object there was at the start (and still is) is visited once, the ids taken as
+     * {@link #listObjects} takes them; if the pack directories keep changing, it fails before
+     * visiting anything, never visits a short list.
+     *
+     * @throws IOException naming the pack directories if they changed during each of 8 tries
      */
     public void forEachObject(IOConsumer<ObjectLocation> action) throws IOException {
         ensureOpen();
-        IdOrderMerge.forEach(storage.packs().idRuns(), storage.loose(), action);
+        ListingScan l = ListingScan.take(storage);
+        IdOrderMerge.forEach(l.packs().idRuns(), l.packs().inGitOrder(), new ArrayList<>(l.loose()), action);
     }
 
     /**
@@ -220,6 +243,9 @@ public final class ObjectDatabase implements AutoCloseable {
      * from their roots, so every entry is inflated once; objects above the stream threshold come
      * as streams. The visitor is called concurrently from the traversal's threads and must be
      * thread-safe; the first exception of any thread stops the traversal and is thrown here.
+     * While git repacks underneath it visits every object there was at the start, as
+     * {@link #forEachObject} does, or fails (a pack it walks deleted before it was read): never
+     * visits a short list.
      *
      * @param parallelism threads to use, e.g. {@code Runtime.getRuntime().availableProcessors()}
      */
@@ -322,7 +348,8 @@ public final class ObjectDatabase implements AutoCloseable {
         private long maxObjectSize = Limits.MAX_ARRAY;
         private ObjectFormat format;
         private boolean lenientPacks;
-        private boolean multiPackIndex = true;
+        /** Null: as the repository's {@code core.multiPackIndex} says (default true). */
+        private Boolean multiPackIndex;
         private Consumer<String> warnings = message -> { };
 
         private Builder(Path repo) {
@@ -383,8 +410,9 @@ public final class ObjectDatabase implements AutoCloseable {
         /**
          * Whether lookups go through {@code objects/pack/multi-pack-index} (or git 2.47+'s
          * incremental chain) where there is one: one search for all the packs it covers, and
-         * the pack git chose for objects stored in several. Default true; false searches every
-         * pack's index, as {@code git -c core.multiPackIndex=false} does.
+         * the pack git chose for objects stored in several. False searches every pack's index, as
+         * {@code git -c core.multiPackIndex=false} does. Default: the repository config's
+         * {@code core.multiPackIndex} (true when it is not set); this call wins over it.
          */
         public Builder multiPackIndex(boolean read) {
             this.multiPackIndex = read;
@@ -421,13 +449,15 @@ public final class ObjectDatabase implements AutoCloseable {
          * @throws java.io.FileNotFoundException if {@code repo} is not a git repository
          * @throws RepositoryFormatException if git would refuse the repository: a malformed config,
          *         a {@code core.repositoryformatversion} above 1 or an extension not understood
-         *         (see the README for the list)
+         *         (see the README for the list), or a {@code core.multiPackIndex} that is not a
+         *         boolean (unless {@link #multiPackIndex} was called)
          */
         public ObjectDatabase build() throws IOException {
             RepositoryLayout layout = RepositoryLayout.find(repo);
             GitConfig config = GitConfig.read(layout.gitDir().resolve("config"));
             ObjectFormat declared = RepositoryFormat.check(config);
-            return new ObjectDatabase(this, layout, config, format != null ? format : declared);
+            boolean readMidx = multiPackIndex != null ? multiPackIndex : config.getBoolean("core.multiPackIndex", true);
+            return new ObjectDatabase(this, layout, config, format != null ? format : declared, readMidx);
         }
     }
 }

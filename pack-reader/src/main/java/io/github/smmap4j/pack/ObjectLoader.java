@@ -91,6 +91,16 @@ public final class ObjectLoader {
         return data != null ? new ByteArrayInputStream(data) : opener.open();
     }
 
+    /** Hands the object to {@code visitor}: its bytes, or a stream the visitor closes when it is large. */
+    void visitBy(ObjectVisitor visitor) throws IOException {
+        if (isLarge()) {
+            visitor.visit(id, type, size, null, openStream());
+        } else {
+            byte[] b = bytes();
+            visitor.visit(id, type, b.length, b, null);
+        }
+    }
+
     @Override
     public String toString() {
         return type + " " + id.name() + " (" + size + " bytes)";

@@ -40,9 +40,13 @@ public final class ObjectReader implements AutoCloseable {
         return lookup(id, this::openPacked, this::openLoose);
     }
 
-    /** Loads the object at {@code where}, as found by a bulk iteration (no lookup by id). */
+    /**
+     * Loads the object at {@code where}, as found by a bulk iteration (no lookup by id). If its
+     * pack went away or changed underneath since (gc, repack), the object is read wherever it
+     * is now, as {@link #open(ObjectId)} finds it.
+     */
     public ObjectLoader open(ObjectLocation where) throws IOException {
-        return where.isPacked() ? openPacked(where) : open(where.id());
+        return where.isPacked() ? located(where, this::openPacked, this::openLoose) : open(where.id());
     }
 
     /** Returns the type and size of {@code id}, inflating only delta headers. */
@@ -58,9 +62,13 @@ public final class ObjectReader implements AutoCloseable {
         return lookup(id, l -> headers.info(l.pack(), l.offset(), l.id()), storage.loose()::info);
     }
 
-    /** Returns what {@code cat-file --batch-check} can print of the object at {@code where}. */
+    /**
+     * Returns what {@code cat-file --batch-check} can print of the object at {@code where} (or,
+     * if its pack went away underneath, of the object wherever it is now).
+     */
     public ObjectInfo info(ObjectLocation where) throws IOException {
-        return where.isPacked() ? headers.info(where.pack(), where.offset(), where.id()) : info(where.id());
+        return where.isPacked() ? located(where, l -> headers.info(l.pack(), l.offset(), l.id()), storage.loose()::info)
+                : info(where.id());
     }
 
     /** Opens a stream over {@code id}'s content; large whole entries are inflated as read. */
@@ -71,11 +79,24 @@ public final class ObjectReader implements AutoCloseable {
     /**
      * Visits the entries of {@code pack} whose offset rank (position in pack order) is in
      * {@code [fromRank, toRank)}, in pack order: the fastest way to read every object, each
-     * base inflated once.
+     * base inflated once. If the pack goes away underneath (gc, repack), the entries not yet
+     * visited are read by id wherever they are now, still one per rank in rank order; one that is
+     * nowhere any more fails the walk with {@link MissingObjectException}.
      */
     public void walkPackOrder(PackFile pack, int fromRank, int toRank, ObjectVisitor visitor) throws IOException {
         Objects.checkFromToIndex(fromRank, toRank, pack.objectCount());
-        new PackWalk(this, storage, ctx, pack).run(fromRank, toRank, visitor);
+        WalkProgress at = new WalkProgress(fromRank);
+        try {
+            new PackWalk(this, storage, ctx, pack).run(fromRank, toRank,
+                    (id, type, size, data, large) -> at.visit(() -> visitor.visit(id, type, size, data, large)));
+        } catch (IOException e) {
+            if (at.inVisitor() || !wentAway(e, pack)) {
+                throw e;
+            }
+        }
+        for (int r = at.next(); r < toRank; r++) { // the pack went away: the rest wherever it is now
+            open(pack.idAtRank(r)).visitBy(visitor);
+        }
     }
 
     /** Receives the entries of a pack-order info walk ({@link #walkPackInfo}). */
@@ -90,11 +111,25 @@ public final class ObjectReader implements AutoCloseable {
      * offset rank is in {@code [fromRank, toRank)}, in pack order, inflating only the first bytes
      * of each delta: what {@code git cat-file --batch-check --batch-all-objects --unordered}
      * does. Sequential reads, no index search, and a delta's type comes from its base, met
-     * earlier in the walk, instead of a walk down its chain.
+     * earlier in the walk, instead of a walk down its chain. If the pack goes away underneath,
+     * the entries not yet visited are described wherever they are now (another pack, or loose),
+     * as {@link #walkPackOrder} does.
      */
     public void walkPackInfo(PackFile pack, int fromRank, int toRank, PackInfoVisitor visitor) throws IOException {
         Objects.checkFromToIndex(fromRank, toRank, pack.objectCount());
-        headers.walk(pack, fromRank, toRank, visitor);
+        WalkProgress at = new WalkProgress(fromRank);
+        try {
+            headers.walk(pack, fromRank, toRank, e -> at.visit(() -> visitor.visit(e)));
+        } catch (IOException e) {
+            if (at.inVisitor() || !wentAway(e, pack)) {
+                throw e;
+            }
+        }
+        PackEntryInfo e = new PackEntryInfo(pack.format);
+        for (int r = at.next(); r < toRank; r++) { // the pack went away: the rest wherever it is now
+            lookup(pack.idAtRank(r), l -> headers.fill(e, l), i -> headers.fillLoose(e, i));
+            visitor.visit(e);
+        }
     }
 
     /** Reads the object at a packed location. */
@@ -123,13 +158,10 @@ public final class ObjectReader implements AutoCloseable {
                     try {
                         return packed.read(where);
                     } catch (IOException e) {
-                        if (attempt > 0 || e instanceof MissingObjectException || !where.pack().changedOnDisk()) {
+                        if (attempt > 0 || !wentAway(e, where.pack())) {
                             throw e;
                         }
-                        // The pack went away or changed underneath (gc, repack): forget it, look again.
-                        ctx.forget(where.pack());
-                        packs.rescan();
-                        continue;
+                        continue; // the pack went away or changed underneath (gc, repack): look again
                     }
                 }
                 T l = loose.read(id);
@@ -143,6 +175,37 @@ public final class ObjectReader implements AutoCloseable {
         } catch (InternalError e) {
             throw packs.faulted(e);
         }
+    }
+
+    /**
+     * Reads the packed location {@code where}; if its pack went away or changed underneath since
+     * the location was found, looks the object up again by id.
+     */
+    private <T> T located(ObjectLocation where, PackedRead<T> packed, LooseRead<T> loose) throws IOException {
+        try {
+            return packed.read(where);
+        } catch (IOException e) {
+            if (!wentAway(e, where.pack())) {
+                throw e;
+            }
+        } catch (InternalError e) {
+            throw storage.packs().faulted(e); // a mapping whose file shrank underneath
+        }
+        return lookup(where.id(), packed, loose);
+    }
+
+    /**
+     * True if reading {@code pack} failed with {@code e} because the pack went away or changed on
+     * disk (not for a missing delta base); then it is forgotten, and the packs are rescanned
+     * unless a rescan already retired it.
+     */
+    private boolean wentAway(IOException e, PackFile pack) throws IOException {
+        if (e instanceof MissingObjectException || !pack.changedOnDisk()) {
+            return false;
+        }
+        ctx.forget(pack);
+        storage.packs().retire(pack);
+        return true;
     }
 
     private ObjectLoader openLoose(ObjectId id) throws IOException {

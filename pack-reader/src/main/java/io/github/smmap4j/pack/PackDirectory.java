@@ -2,16 +2,13 @@ package io.github.smmap4j.pack;
 
 import io.github.smmap4j.core.MapManager;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +38,12 @@ final class PackDirectory {
     private final List<PackFile> retired = new ArrayList<>();
     /** Guarded by {@code scanLock}: the pack directories' modification times at the last scan. */
     private List<Object> scannedStamps = List.of();
+    /** Whether the last scan saw the pack directories hold still from its start to its end. */
+    private volatile boolean settled = true;
+    /** Guarded by {@code scanLock}: what the last scan listed. */
+    private PackDirSnapshot lastListed;
+    /** A scan that saw the directories change underneath is repeated, at most this many times in all. */
+    static final int MAX_SCANS = 8;
     /** Whether a pack that cannot be used is left out (and reported) instead of failing the scan. */
     private final boolean lenient;
     /** Why indexes could not be read at the last scan (their packs are left out); lenient only. */
@@ -143,18 +146,6 @@ final class PackDirectory {
         }
     }
 
-    /** Returns every packed id as sorted runs, in {@link #find}'s order (see {@link IdOrderMerge}). */
-    List<IdOrderMerge.Run> idRuns() {
-        Lookup l = lookup;
-        List<IdOrderMerge.Run> runs = new ArrayList<>();
-        for (MidxChain m : l.midx) {
-            runs.addAll(m.runs(everyPack));
-        }
-        for (PackFile p : l.uncovered) {
-            runs.add(new IdOrderMerge.PackRun(p));
-        }
-        return runs;
-    }
 
     /** Returns the multi-pack-indexes in use, in git's order. */
     List<MidxChain> multiPackIndexes() {
@@ -187,43 +178,86 @@ final class PackDirectory {
         }
     }
 
+    /**
+     * Rescans for a listing of every object and returns what the scan listed: a scan that saw
+     * the directories hold still, or an exception after {@link #MAX_SCANS} scans that did not.
+     *
+     * @throws IOException naming the pack directories if they never held still
+     */
+    PackDirSnapshot settledScan() throws IOException {
+        synchronized (scanLock) {
+            scanLocked();
+            if (!settled) {
+                throw unsettled("scans");
+            }
+            return lastListed;
+        }
+    }
+
+    /** Returns the packs as the scan of {@code at} left them if the directories still hold what {@code at} lists, else null. */
+    PackSet stillAsAt(PackDirSnapshot at) throws IOException {
+        synchronized (scanLock) {
+            return PackDirSnapshot.take(objectDirs).equals(at) ? packSet() : null;
+        }
+    }
+
+    /** The failure of a listing for which the directories never held still ({@code what}: scans or listings). */
+    IOException unsettled(String what) {
+        return new IOException(objectDirs.stream().map(d -> d.resolve("pack").toString()).toList() + " changed during each of "
+                + MAX_SCANS + " " + what + " (a gc or repack at work?): a listing now could miss objects");
+    }
+
+    /** Rescans if {@code gone}, a pack that went away or changed on disk, is still among the packs. */
+    void retire(PackFile gone) throws IOException {
+        synchronized (scanLock) {
+            if (byIdx.get(gone.index.path()) == gone) {
+                scanLocked();
+            }
+        }
+    }
+
     /** Rescans only if a pack directory changed since the last scan: a miss costs a stat, not a listing. */
     boolean rescanIfChanged() throws IOException {
         synchronized (scanLock) {
-            return !stamps().equals(scannedStamps) && scanLocked();
+            return !PackDirSnapshot.times(objectDirs).equals(scannedStamps) && scanLocked();
         }
     }
 
-    private List<Object> stamps() {
-        List<Object> stamps = new ArrayList<>();
-        for (Path d : objectDirs) {
+    /**
+     * Scans until one scan sees the pack directories hold still (the same {@link PackDirSnapshot}
+     * before and after: a pack deleted before it could be opened shows there), at most {@link #MAX_SCANS}
+     * times; the last scan stands either way ({@link #settled} says which). True if the set of
+     * packs changed.
+     */
+    private boolean scanLocked() throws IOException {
+        boolean changed = false;
+        for (int scan = 1; ; scan++) {
+            PackDirSnapshot before = PackDirSnapshot.take(objectDirs);
+            scannedStamps = before.times();
+            lastListed = before;
+            changed |= scanOnceLocked(before);
+            settled = PackDirSnapshot.take(objectDirs).equals(before);
+            if (settled || scan == MAX_SCANS) {
+                return changed;
+            }
             try {
-                stamps.add(Files.getLastModifiedTime(d.resolve("pack")));
-            } catch (IOException e) {
-                stamps.add(null); // no pack directory (yet)
+                Thread.sleep(scan); // let git finish the step it is at (a rename, the deletion of a pack's files)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while scanning " + objectDirs);
             }
         }
-        return stamps;
     }
 
-    /** Lists the pack directories and opens new packs. */
-    private boolean scanLocked() throws IOException {
-        scannedStamps = stamps();
+    /** Opens the packs of {@code listed} not open yet and retires those gone. */
+    private boolean scanOnceLocked(PackDirSnapshot listed) throws IOException {
         Map<Path, PackFile> seen = new HashMap<>();
         List<PackFile> order = new ArrayList<>();
         List<CorruptPackException> bad = new ArrayList<>();
         boolean changed = false;
-        for (Path d : objectDirs) {
-            Path packDir = d.resolve("pack");
-            if (!Files.isDirectory(packDir)) {
-                continue;
-            }
-            List<Path> idxs = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir, "*.idx")) {
-                ds.forEach(idxs::add);
-            }
-            idxs.sort(null);
-            for (Path idx : idxs) {
+        for (int k = 0; k < objectDirs.size(); k++) {
+            Path packDir = objectDirs.get(k).resolve("pack");
+            for (Path idx : listed.indexes(k, packDir)) {
                 String n = idx.getFileName().toString();
                 Path pack = packDir.resolve(n.substring(0, n.length() - 4) + ".pack");
                 if (!Files.isRegularFile(pack)) {
@@ -236,13 +270,14 @@ final class PackDirectory {
                 if (p == null) {
                     try {
                         p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format, lenient);
-                    } catch (NoSuchFileException gone) {
-                        continue; // deleted between listing and opening (gc/repack at work)
-                    } catch (CorruptPackException e) {
-                        if (!lenient) {
+                    } catch (IOException e) {
+                        if (e instanceof NoSuchFileException || !Files.exists(idx) || !Files.exists(pack)) {
+                            continue; // deleted between listing and opening (gc/repack at work)
+                        }
+                        if (!lenient || !(e instanceof CorruptPackException c)) {
                             throw e;
                         }
-                        bad.add(e); // an index git cannot read either: its objects are not there
+                        bad.add(c); // an index git cannot read either: its objects are not there
                         continue;
                     }
                     changed = true;
@@ -307,54 +342,16 @@ final class PackDirectory {
         lookup = new Lookup(found.toArray(new MidxChain[0]), uncovered.toArray(new PackFile[0]));
     }
 
-    /**
-     * The packs in git's order (packfile.c), the order of {@code --unordered}: first the packs of
-     * the multi-pack-indexes, last pack number first (git installs each at the head of its list
-     * when it enumerates them, the multi-pack-indexes in {@link #find}'s order); then the others,
-     * each object directory's as readdir lists them, each put at the head of the list, then a
-     * stable sort: local packs first, then newest {@code .pack} mtime (seconds) first.
-     */
-    List<PackFile> inGitOrder() throws IOException {
-        Lookup l = lookup;
-        Set<PackFile> covered = new LinkedHashSet<>();
-        List<PackFile> rest = new ArrayList<>(List.of(l.uncovered));
-        for (MidxChain m : l.midx) {
-            covered.addAll(m.usablePacks());
-            rest.addAll(m.cutPacks());
+    /** The packs as the last scan left them, with its search order. */
+    PackSet current() {
+        synchronized (scanLock) {
+            return packSet();
         }
-        List<PackFile> midxFirst = new ArrayList<>(covered);
-        Collections.reverse(midxFirst);
-        Map<Path, PackFile> byPath = new HashMap<>();
-        for (PackFile p : rest) {
-            if (!covered.contains(p)) {
-                byPath.put(p.index.path().toAbsolutePath().normalize(), p);
-            }
-        }
-        List<PackFile> list = new ArrayList<>();
-        Map<PackFile, long[]> key = new HashMap<>();
-        for (int k = 0; k < objectDirs.size(); k++) {
-            Path packDir = objectDirs.get(k).resolve("pack");
-            if (!Files.isDirectory(packDir)) {
-                continue;
-            }
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(packDir)) {
-                for (Path f : ds) {
-                    PackFile p = byPath.remove(f.toAbsolutePath().normalize());
-                    if (p != null) {
-                        list.addFirst(p);
-                        long mtime = Files.getLastModifiedTime(p.packPath()).toMillis() / 1000;
-                        key.put(p, new long[] {k == 0 ? 1 : 0, mtime});
-                    }
-                }
-            }
-        }
-        for (PackFile p : byPath.values()) { // not seen by the listing (raced): keep them, last
-            list.addLast(p);
-            key.put(p, new long[] {0, 0});
-        }
-        list.sort(Comparator.<PackFile>comparingLong(p -> -key.get(p)[0]).thenComparingLong(p -> -key.get(p)[1]));
-        list.addAll(0, midxFirst);
-        return list;
+    }
+
+    /** The packs and the search order of the last scan; call under {@code scanLock}. */
+    private PackSet packSet() {
+        return new PackSet(packs, List.of(lookup.midx), List.of(lookup.uncovered), objectDirs, everyPack);
     }
 
     /** Closes every pack, current and retired. */

@@ -34,6 +34,12 @@ public final class PackEntryInfo {
         this.diskSize = diskSize;
     }
 
+    /** Points the view at a loose object (a walk's entry whose pack went away, read loose since). */
+    void loose(ObjectInfo i) {
+        set(null, null, -1, i.id(), i.type(), i.size(), i.diskSize());
+        whole();
+    }
+
     /** Marks the entry as a whole object. */
     void whole() {
         this.baseRank = -1;
@@ -82,19 +88,22 @@ public final class PackEntryInfo {
         return baseRank < 0 ? format.zeroId() : pack.index.idAt(rev.positionAt(baseRank));
     }
 
-    /** Returns the pack holding the entry. */
+    /**
+     * Returns the pack holding the entry: the walked pack, or, once that pack went away
+     * underneath, the one holding the object now (null if it is loose now).
+     */
     public PackFile pack() {
         return pack;
     }
 
-    /** Returns the entry's offset in its pack. */
+    /** Returns the entry's offset in {@link #pack()} (-1 for a loose object). */
     public long offset() {
         return offset;
     }
 
     /** Returns where the object is, to read it with {@link ObjectReader#open(ObjectLocation)}. */
     public ObjectLocation location() {
-        return new ObjectLocation(id, pack, offset);
+        return pack == null ? ObjectLocation.loose(id) : new ObjectLocation(id, pack, offset);
     }
 
     /** Returns a copy of what the view says, to keep. */

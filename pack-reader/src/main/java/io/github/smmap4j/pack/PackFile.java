@@ -39,6 +39,8 @@ public final class PackFile {
     private BasicFileAttributes idxSeen;
     /** Why the pack does not match its index (every read fails with it), or null: the pack is usable. */
     private final CorruptPackException unusable;
+    /** Whether a {@code .promisor} file was beside the pack at open: a partial clone's pack (see {@link PromisorObjects}). */
+    private boolean promisor;
 
     private PackFile(int id, Path packPath, PackIndex index, MapManager manager, long packSize, int version,
                      CorruptPackException unusable) {
@@ -86,6 +88,7 @@ public final class PackFile {
             PackFile p = new PackFile(id, c.path(), idx, manager, size, version, unusable);
             p.packSeen = Files.readAttributes(c.path(), BasicFileAttributes.class);
             p.idxSeen = Files.readAttributes(idx.path(), BasicFileAttributes.class);
+            p.promisor = Files.exists(sibling(c.path(), ".promisor"));
             if (p.packSeen.size() != size) {
                 throw new CorruptPackException(c.path(), size, "pack file changed size while being opened");
             }
@@ -121,6 +124,17 @@ public final class PackFile {
                     + idxPath.getFileName());
         }
         return version;
+    }
+
+    /** Returns the file beside {@code packPath} with {@code ext} in place of {@code .pack} (as git names them). */
+    static Path sibling(Path packPath, String ext) {
+        String n = packPath.getFileName().toString();
+        return packPath.resolveSibling((n.endsWith(".pack") ? n.substring(0, n.length() - 5) : n) + ext);
+    }
+
+    /** Returns true if a {@code .promisor} file was beside the pack when it was opened. */
+    boolean promisor() {
+        return promisor;
     }
 
     /** Returns why this pack cannot be read (it does not match its index), or null if it can. */
@@ -369,6 +383,11 @@ public final class PackFile {
             }
         }
         return r;
+    }
+
+    /** Returns the id of the entry of offset rank {@code rank} (the order of a pack-order walk). */
+    ObjectId idAtRank(int rank) throws CorruptPackException {
+        return index.idAt(reverseIndex().positionAt(rank));
     }
 
     /** Closes the index mapping; the pack's windows go when the manager evicts or collects them. */

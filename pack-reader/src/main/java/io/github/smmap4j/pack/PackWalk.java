@@ -136,12 +136,7 @@ final class PackWalk {
     /** Reads the entry through the reader (streamed when large), visits it, and returns its loader. */
     private ObjectLoader visitThroughReader(long off, ObjectId id, ObjectVisitor visitor) throws IOException {
         ObjectLoader l = reader.openPacked(new ObjectLocation(id, pack, off));
-        if (l.isLarge()) {
-            visitor.visit(id, l.type(), l.size(), null, l.openStream());
-        } else {
-            byte[] data = l.bytes();
-            visitor.visit(id, l.type(), data.length, data, null);
-        }
+        l.visitBy(visitor);
         return l;
     }
 

@@ -175,7 +175,13 @@ public final class Revision {
                     .youngest(CommitMessageSearch.everyRefsCommit(refs, id -> peelTo(id, ObjectType.COMMIT)), name.substring(2));
             return c == null ? Result.MISSING : new Result(Status.FOUND, c);
         }
-        if (name.isEmpty() || name.startsWith(":") || name.indexOf('\0') >= 0 || !isUtf16(name)) {
+        if (name.startsWith(":") && name.indexOf('\0') < 0 && isUtf16(name)) {
+            // :<path>, :<stage>:<path> name index entries (not read here); a relative path is resolved first, as git dies on it
+            boolean stage = name.length() >= 3 && name.charAt(2) == ':' && name.charAt(1) >= '0' && name.charAt(1) <= '3';
+            TreePath.relative(name.substring(stage ? 3 : 1), prefix);
+            return Result.MISSING;
+        }
+        if (name.isEmpty() || name.indexOf('\0') >= 0 || !isUtf16(name)) {
             return Result.MISSING; // git's names are C strings of bytes: none holds a NUL or half a character
         }
         String path = null;
@@ -287,7 +293,7 @@ public final class Revision {
             ObjectId logged = RefNames.resolve(refs, base.substring(0, at), base.substring(at + 2, base.length() - 1));
             return logged == null ? Result.MISSING : new Result(Status.FOUND, logged);
         }
-        ObjectId ref = dwim(base);
+        ObjectId ref = dwim(base.equals("@") ? "HEAD" : base); // git's interpret_empty_at: a lone @ is HEAD
         if (ref != null) {
             return new Result(Status.FOUND, ref);
         }

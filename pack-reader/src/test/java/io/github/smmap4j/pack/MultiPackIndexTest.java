@@ -119,6 +119,59 @@ class MultiPackIndexTest {
         }
     }
 
+    /** A multi-pack-index with a bitmap ({@code write --bitmap}): its {@code RIDX} chunk is passed over, the file used as git uses it. */
+    @Test
+    void aBitmappedMultiPackIndexIsUsed() throws IOException {
+        Path r = MidxRepo.create(tmp.resolve("bitmap"), 4, false);
+        MidxRepo.git(r, "multi-pack-index", "write", "--bitmap");
+        Path file = r.resolve("objects/pack/multi-pack-index");
+        assertTrue(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains("RIDX"));
+        assertEquals(1, MidxRepo.files(r.resolve("objects/pack"), ".bitmap").size());
+        try (MapManager mm = SlidingWindowMapManager.builder().build();
+             MultiPackIndex m = MultiPackIndex.open(mm, file, ObjectFormat.SHA1)) {
+            m.checkContent();
+        }
+        Map<String, String> git = gitInfo(r);
+        try (ObjectDatabase db = ObjectDatabase.open(r); ObjectReader reader = db.newReader()) {
+            assertEquals(1, db.storage().packs().multiPackIndexes().size());
+            for (Map.Entry<String, String> e : git.entrySet()) {
+                assertEquals(e.getValue(), line(reader.info(ObjectId.fromHex(e.getKey()))));
+            }
+        }
+    }
+
+    /** {@code core.multiPackIndex=false} in the config turns the file off as the builder's switch does; an explicit call wins. */
+    @Test
+    void configSwitchesTheFileOffAndTheBuilderWins() throws IOException {
+        Path r = MidxRepo.create(tmp.resolve("config"), 4, true);
+        Map<String, String> git = gitInfo(r);
+        Map<String, String> gitWithout = new HashMap<>();
+        for (String line : MidxRepo.git(r, "-c", "core.multiPackIndex=false", "cat-file", "--batch-all-objects",
+                "--batch-check=" + FULL).split("\n")) {
+            gitWithout.put(line.substring(0, 40), line);
+        }
+        assertNotEquals(git, gitWithout);
+        Files.writeString(r.resolve("config"), Files.readString(r.resolve("config")) + "[core]\n\tmultipackindex = false\n");
+        for (Boolean builder : new Boolean[] {null, true, false}) {
+            ObjectDatabase.Builder b = ObjectDatabase.builder(r);
+            if (builder != null) {
+                b.multiPackIndex(builder);
+            }
+            Map<String, String> want = Boolean.TRUE.equals(builder) ? git : gitWithout;
+            try (ObjectDatabase db = b.build(); ObjectReader reader = db.newReader()) {
+                assertEquals(Boolean.TRUE.equals(builder), !db.storage().packs().multiPackIndexes().isEmpty(), "builder " + builder);
+                for (Map.Entry<String, String> e : want.entrySet()) {
+                    assertEquals(e.getValue(), line(reader.info(ObjectId.fromHex(e.getKey()))), "builder " + builder);
+                }
+            }
+        }
+        Files.writeString(r.resolve("config"), Files.readString(r.resolve("config")).replace("= false", "= maybe"));
+        assertThrows(RepositoryFormatException.class, () -> ObjectDatabase.open(r), "a bad boolean, as git dies on it");
+        try (ObjectDatabase db = ObjectDatabase.builder(r).multiPackIndex(true).build()) {
+            assertEquals(1, db.storage().packs().multiPackIndexes().size(), "an explicit call does not read the value");
+        }
+    }
+
     @Test
     void packsTheMidxDoesNotCoverAreSearched() throws IOException {
         try (ObjectDatabase db = ObjectDatabase.open(repo)) {

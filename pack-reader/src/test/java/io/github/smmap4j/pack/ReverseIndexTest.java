@@ -43,6 +43,30 @@ class ReverseIndexTest {
         }
     }
 
+    /** The {@code .rev} files {@code git repack} writes with {@code pack.writeReverseIndex} (git 2.41's default), SHA-1 and SHA-256. */
+    @Test
+    void revFilesOfGitsRepackAreRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(GitBatch.gitAvailable(), "git is needed to write .rev files");
+        for (String hash : List.of("sha1", "sha256")) {
+            Path d = dir.resolve(hash);
+            TestRepo.run(dir, null, "init", "-q", "-b", "main", "--object-format=" + hash, d.toString());
+            TestRepo r = TestRepo.at(d);
+            for (int c = 0; c < 8; c++) {
+                r.write("f.txt", "line\n".repeat(20 + c) + c + "\n");
+                r.git("add", "-A");
+                r.git("commit", "-q", "-m", "c" + c);
+            }
+            r.git("-c", "pack.writeReverseIndex=true", "repack", "-a", "-d", "-q");
+            try (ObjectDatabase db = ObjectDatabase.open(d)) {
+                PackFile p = db.packs().getFirst();
+                assertEquals(true, Files.exists(PackFile.sibling(p.packPath(), ".rev")), hash);
+                ReverseIndex fromGit = ReverseIndex.fromRevFile(p);
+                assertNotNull(fromGit, hash + ": git's .rev is used");
+                assertSame(ReverseIndex.sorted(p), fromGit);
+            }
+        }
+    }
+
     @Test
     void gitsRevFilesAreReadAndDamagedOnesIgnored() throws Exception {
         assumeTrue(GitBatch.gitAvailable(), "git is needed to write .rev files");

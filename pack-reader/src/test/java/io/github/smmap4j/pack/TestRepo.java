@@ -34,6 +34,11 @@ public final class TestRepo {
         return new TestRepo(d);
     }
 
+    /** The repository git made in {@code dir} (a clone, a {@code git init} with options of its own). */
+    public static TestRepo at(Path dir) {
+        return new TestRepo(dir);
+    }
+
     /** Runs git in the work tree and returns its stdout, stripped of the trailing newline. */
     public String git(String... args) {
         return run(dir, null, args).strip();

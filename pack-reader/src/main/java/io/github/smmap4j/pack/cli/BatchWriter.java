@@ -11,6 +11,7 @@ import io.github.smmap4j.pack.ObjectLocation;
 import io.github.smmap4j.pack.ObjectReader;
 import io.github.smmap4j.pack.ObjectType;
 import io.github.smmap4j.pack.PackEntryInfo;
+import io.github.smmap4j.pack.PromisorObjects;
 import io.github.smmap4j.pack.ReplaceRefs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ final class BatchWriter {
     private ReplaceRefs replace = ReplaceRefs.none();
     private PrintStream err;
     private List<CorruptPackException> packErrors = List.of();
+    private PromisorObjects promisor;
 
     /**
      * @param contents true for {@code --batch} (content after each line), false for
@@ -68,6 +70,22 @@ final class BatchWriter {
         this.err = err;
         this.packErrors = packErrors;
         return this;
+    }
+
+    /**
+     * Dies as git 2.39 dies when it cannot fetch an absent object that {@code promisor}'s remote
+     * promised, instead of printing it missing (this tool never fetches); returns this.
+     */
+    BatchWriter promising(PromisorObjects promisor) {
+        this.promisor = promisor;
+        return this;
+    }
+
+    /** Fails as git does when a promisor remote promised the absent {@code id} and it cannot be fetched. */
+    static void dieIfPromised(PromisorObjects promisor, ObjectId id) throws IOException {
+        if (promisor != null && id != null && promisor.isPromised(id)) {
+            throw CliException.fatal("could not fetch " + id.name() + " from promisor remote");
+        }
     }
 
     /** True if {@code id} is git's built-in empty tree (known without being stored). */
@@ -125,6 +143,7 @@ final class BatchWriter {
                 type = null;
             }
         } catch (MissingObjectException e) {
+            dieIfPromised(promisor, read);
             missing(name != null ? name : id.name());
             return;
         } catch (CorruptPackException e) {

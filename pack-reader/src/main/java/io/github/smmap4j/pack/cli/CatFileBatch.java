@@ -2,15 +2,16 @@ package io.github.smmap4j.pack.cli;
 
 import io.github.smmap4j.pack.ObjectDatabase;
 import io.github.smmap4j.pack.ObjectId;
+import io.github.smmap4j.pack.ObjectListing;
 import io.github.smmap4j.pack.ObjectReader;
 import io.github.smmap4j.pack.PackFile;
+import io.github.smmap4j.pack.PromisorObjects;
 import io.github.smmap4j.pack.Revision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -32,10 +33,11 @@ final class CatFileBatch {
     private final ObjectReader reader;
     private final BatchWriter writer;
     private final Revision revision;
+    private final PromisorObjects promisor;
 
     /** @param followSymlinks {@code --follow-symlinks}: names on stdin follow symlinks inside trees */
     CatFileBatch(ObjectDatabase db, Revision revision, Cli cli, BatchFormat fmt, boolean contents, boolean buffered,
-                 boolean nul, boolean followSymlinks) {
+                 boolean nul, boolean followSymlinks) throws IOException {
         this.db = db;
         this.cli = cli;
         this.fmt = fmt;
@@ -44,16 +46,20 @@ final class CatFileBatch {
         this.followSymlinks = followSymlinks;
         this.reader = db.newReader();
         this.revision = revision;
+        this.promisor = PromisorObjects.read(db);
         this.writer = newWriter(contents);
     }
 
     private BatchWriter newWriter(boolean contents) {
         return new BatchWriter(reader, db.format(), cli.out(), fmt, contents)
-                .readingAs(revision.replaceRefs(), cli.err(), db.packErrors());
+                .readingAs(revision.replaceRefs(), cli.err(), db.packErrors()).promising(promisor);
     }
 
     int run(boolean all, boolean unordered) throws IOException {
         try {
+            if (all && promisor.hasRemote()) {
+                cli.err().println("warning: This repository uses promisor remotes. Some objects may not be loaded.");
+            }
             if (!all) {
                 fromStdin();
             } else if (unordered) {
@@ -197,9 +203,9 @@ final class CatFileBatch {
      * format needs a size on disk or a delta base), the info walk otherwise.
      */
     private void unordered() throws IOException {
-        List<ObjectId> loose = new ArrayList<>();
-        db.forEachLooseId(loose::add);
-        List<PackFile> packs = db.packsInGitOrder();
+        ObjectListing listing = db.listObjects(); // complete while git repacks underneath
+        List<ObjectId> loose = listing.looseIds();
+        List<PackFile> packs = listing.packs();
         boolean dedupe = packs.size() + (loose.isEmpty() ? 0 : 1) > 1;
         Set<ObjectId> seen = dedupe ? new HashSet<>() : null;
         for (ObjectId id : loose) {

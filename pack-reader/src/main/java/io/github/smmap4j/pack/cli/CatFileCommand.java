@@ -6,6 +6,7 @@ import io.github.smmap4j.pack.ObjectHeader;
 import io.github.smmap4j.pack.ObjectId;
 import io.github.smmap4j.pack.ObjectLoader;
 import io.github.smmap4j.pack.ObjectType;
+import io.github.smmap4j.pack.PromisorObjects;
 import io.github.smmap4j.pack.ReplaceRefs;
 import io.github.smmap4j.pack.Revision;
 import java.io.IOException;
@@ -217,13 +218,18 @@ final class CatFileCommand {
         }
         switch (mode) {
             case 'e' -> {
-                return db.has(id) ? 0 : 1;
+                if (db.has(id)) {
+                    return 0;
+                }
+                BatchWriter.dieIfPromised(PromisorObjects.read(db), id);
+                return 1;
             }
             case 't', 's' -> {
                 ObjectHeader h;
                 try {
                     h = db.header(replace.resolve(id));
                 } catch (MissingObjectException e) {
+                    BatchWriter.dieIfPromised(PromisorObjects.read(db), replace.resolve(id));
                     throw CliException.fatal("git cat-file: could not get object info");
                 }
                 String s = mode == 't' ? h.type().typeName() : Long.toString(h.size());
@@ -235,6 +241,7 @@ final class CatFileCommand {
                 try {
                     o = db.open(replace.resolve(id));
                 } catch (MissingObjectException e) {
+                    BatchWriter.dieIfPromised(PromisorObjects.read(db), replace.resolve(id));
                     throw CliException.fatal("Not a valid object name " + name);
                 }
                 if (o.type() == ObjectType.TREE) {
@@ -273,6 +280,7 @@ final class CatFileCommand {
                 }
             }
         } catch (MissingObjectException e) {
+            BatchWriter.dieIfPromised(PromisorObjects.read(db), e.id());
             throw CliException.fatal("git cat-file " + name + ": bad file");
         }
         if (o.type() != want) {

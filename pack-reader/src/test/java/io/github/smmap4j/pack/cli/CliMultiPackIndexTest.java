@@ -64,6 +64,81 @@ class CliMultiPackIndexTest {
         }
     }
 
+    /**
+     * Objects in two packs and no multi-pack-index: the id-order listing reads each where git's
+     * lookup finds it, in its most-recently-used pack (the pack of the object before), so
+     * {@code %(objectsize:disk)} and {@code %(deltabase)} are git's.
+     */
+    @Test
+    void duplicatesWithoutMultiPackIndexAsGitsLookupFindsThem() throws IOException {
+        for (boolean swap : List.of(false, true)) { // either pack may sort first: each order once
+            io.github.smmap4j.pack.TestRepo t = io.github.smmap4j.pack.TestRepo.init(tmp, "mru-" + swap);
+            t.git("config", "gc.auto", "0");
+            List<String> files = new ArrayList<>();
+            long x = 7;
+            for (int f = 0; f < 6; f++) { // lines zlib cannot shrink much: a delta is far smaller than the whole
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < 150; i++) {
+                    x = (x * 1103515245 + 12345) % 2147483648L;
+                    lines.append(i).append(' ').append(Long.toHexString(x)).append('\n');
+                }
+                files.add(lines.toString());
+            }
+            for (int c = 0; c < 12; c++) {
+                for (int f = 0; f < files.size(); f++) {
+                    t.write("f" + f + ".txt", files.get(f) + "commit " + c + "\n");
+                }
+                t.git("add", "-A");
+                t.git("commit", "-q", "-m", "c" + c);
+                t.git("tag", "c" + c);
+            }
+            // Two packs sharing the objects of commits 4..7: deltas in one, whole objects in the
+            // other, so that each copy shows in %(objectsize:disk); no multi-pack-index.
+            String pack = t.gitDir.resolve("objects/pack/pack").toString();
+            byte[] older = io.github.smmap4j.pack.TestRepo.bytes(t.git("rev-list", "--objects", "c7") + "\n");
+            byte[] newer = io.github.smmap4j.pack.TestRepo.bytes(t.git("rev-list", "--objects", "c11", "^c3") + "\n");
+            List<String> deltas = List.of("pack-objects", "-q", "--window=10", pack);
+            List<String> whole = List.of("pack-objects", "-q", "--no-reuse-delta", "--no-reuse-object", "--window=0", pack);
+            t.git(older, (swap ? whole : deltas).toArray(String[]::new));
+            t.git(newer, (swap ? deltas : whole).toArray(String[]::new));
+            t.git("prune-packed");
+            assertEquals(2, MidxRepo.files(t.gitDir.resolve("objects/pack"), ".pack").size());
+            for (String mode : List.of("--batch-check=" + FULL, "--batch=" + FULL)) {
+                String[] args = {"cat-file", "--batch-all-objects", mode};
+                assertSame(CliRunner.git(t.dir, null, args), CliRunner.ours(t.dir, null, args), swap + " " + String.join(" ", args));
+            }
+        }
+    }
+
+    /** {@code core.multiPackIndex} in the repository's config, as git reads it: false turns the file off, a bad value is fatal. */
+    @Test
+    void coreMultiPackIndexInTheConfig() throws IOException {
+        Path r = MidxRepo.create(tmp.resolve("config"), 6, true);
+        Path config = r.resolve("config");
+        String original = Files.readString(config);
+        String[] full = {"cat-file", "--batch-all-objects", "--batch-check=" + FULL};
+        String[] unordered = {"cat-file", "--batch-all-objects", "--unordered", "--batch-check=" + FULL};
+        java.util.Map<String[], String> withMidx = java.util.Map.of(full, CliRunner.git(r, null, full).text(),
+                unordered, CliRunner.git(r, null, unordered).text());
+        String ids = CliRunner.git(r, null, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)").text();
+        byte[] in = ids.getBytes(StandardCharsets.UTF_8);
+        List<String> seen = new ArrayList<>();
+        for (String value : List.of("false", "no", "0", "true", "off", "bogus")) {
+            Files.writeString(config, original + "[core]\n\tmultiPackIndex = " + value + "\n");
+            for (String[] args : List.of(full, unordered)) {
+                CliRunner.Run git = CliRunner.git(r, null, args);
+                assertSame(git, CliRunner.ours(r, null, args), value + " " + String.join(" ", args) + "; git: " + git.err());
+                seen.add(value + ":" + git.code() + ":" + (git.text().equals(withMidx.get(args)) ? "midx" : "packs"));
+            }
+            assertSame(CliRunner.git(r, in, "cat-file", "--batch-check=" + FULL), CliRunner.ours(r, in, "cat-file", "--batch-check=" + FULL),
+                    value + " from stdin");
+        }
+        // The fixture's file chooses other copies than a search of the packs, so each value shows which was read.
+        assertEquals(List.of("false:0:packs", "false:0:packs", "no:0:packs", "no:0:packs", "0:0:packs", "0:0:packs",
+                "true:0:midx", "true:0:midx", "off:0:packs", "off:0:packs", "bogus:128:packs", "bogus:128:packs"), seen);
+        Files.writeString(config, original);
+    }
+
     @Test
     void namesFromStdin() {
         for (Path r : List.of(repo, withAlternates)) {
