@@ -88,13 +88,14 @@ final class DeltaForest {
         ReverseIndex rev = pack.reverseIndex();
         int[] baseRank = new int[to - from];
         int unresolved = 0;
+        RecentRanks recent = new RecentRanks(pack, rev, from, to);
         for (int r = from; r < to; r++) {
-            long off = rev.offsetAt(r);
+            long off = recent.offsetAt(r);
             EntryHeader h = pack.parseHeader(ctx, off);
             int b = WHOLE;
             if (h.isDelta()) {
                 long baseOff = pack.baseOffsetOf(h);
-                b = baseOff >= 0 ? rev.rankOf(baseOff) : -1;
+                b = baseOff < 0 ? -1 : baseOff < off ? recent.rankOf(baseOff) : rev.rankOf(baseOff);
                 if (policy == Policy.WALK) {
                     if (b < 0 || b >= r) {
                         b = OUTSIDE;

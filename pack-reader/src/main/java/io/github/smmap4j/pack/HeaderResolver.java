@@ -47,7 +47,7 @@ final class HeaderResolver {
     PackEntryInfo fill(PackEntryInfo e, ObjectLocation at) throws IOException {
         PackFile p = at.pack();
         ReverseIndex rev = p.reverseIndex();
-        fill(e, p, rev, at.offset(), entryRank(p, rev, at.offset(), at.offset()), at.id(), null, 0);
+        fill(e, p, rev, at.offset(), entryRank(p, rev, at.offset(), at.offset(), null), at.id(), null, 0, null);
         return e;
     }
 
@@ -65,17 +65,17 @@ final class HeaderResolver {
      * Fills {@code e} with the entry at {@code offset} (rank {@code rank}). With {@code walked},
      * the resolved type codes of a pack-order walk's ranks from {@code from} on (0: not yet met),
      * a delta whose base the walk met takes its type from there instead of a chain lookup; the
-     * entry's own type is recorded.
+     * entry's own type is recorded, and {@code recent} (the walk's entries so far) finds the base.
      */
     private void fill(PackEntryInfo e, PackFile p, ReverseIndex rev, long offset, int rank, ObjectId id,
-                      byte[] walked, int from) throws IOException {
+                      byte[] walked, int from, RecentRanks recent) throws IOException {
         EntryHeader h = p.parseHeader(ctx, offset);
-        long disk = rev.packedLength(rank);
+        long disk = recent != null ? recent.packedLength(rank) : rev.packedLength(rank);
         if (!h.isDelta()) {
             e.set(p, rev, offset, id, h.type(), h.size, disk);
             e.whole();
         } else {
-            int b = h.typeCode == ObjectType.REF_DELTA ? -1 : entryRank(p, rev, h.baseOffset, offset);
+            int b = h.typeCode == ObjectType.REF_DELTA ? -1 : entryRank(p, rev, h.baseOffset, offset, recent);
             e.delta(b, h); // takes the REF_DELTA base id before a chain lookup reuses the header
             long size = deltaResultSize(p, offset, h);
             int known = walked != null && b >= from && b < rank ? walked[b - from] : 0;
@@ -95,16 +95,28 @@ final class HeaderResolver {
         ReverseIndex rev = p.reverseIndex();
         byte[] walked = new byte[to - from];
         PackEntryInfo e = new PackEntryInfo(p.format);
+        RecentRanks recent = new RecentRanks(p, rev, from, to);
         for (int r = from; r < to; r++) {
-            long off = rev.offsetAt(r);
-            fill(e, p, rev, off, r, p.index.idAt(rev.positionAt(r)), walked, from);
+            long off = recent.offsetAt(r);
+            ObjectId id = p.index.idAt(recent.positionAt(r));
+            try {
+                fill(e, p, rev, off, r, id, walked, from, recent);
+            } catch (CorruptPackException | MissingObjectException damaged) {
+                visitor.damaged(id, damaged); // its type stays unknown: its deltas look it up, and fail too
+                continue;
+            }
             visitor.visit(e);
         }
     }
 
-    /** The rank of the entry at {@code offset}, which must be an entry ({@code entry} is the one read, for messages). */
-    private static int entryRank(PackFile p, ReverseIndex rev, long offset, long entry) throws CorruptPackException {
-        int r = rev.rankOf(offset);
+    /**
+     * The rank of the entry at {@code offset}, which must be an entry ({@code entry} is the one
+     * read, for messages); {@code recent}: the entries a pack-order walk met, the last being a
+     * delta whose header parse checked that its base (at {@code offset}) lies before it, or null.
+     */
+    private static int entryRank(PackFile p, ReverseIndex rev, long offset, long entry, RecentRanks recent)
+            throws CorruptPackException {
+        int r = recent == null ? rev.rankOf(offset) : recent.rankOf(offset);
         if (r < 0) {
             throw new CorruptPackException(p.packPath, entry, "delta base offset " + offset + " is not an entry");
         }

@@ -34,7 +34,8 @@ public final class ObjectReader implements AutoCloseable {
      * content is read with {@link ObjectLoader#openStream()}.
      *
      * @throws MissingObjectException if no pack, loose object or alternate holds it
-     * @throws CorruptPackException if the data is damaged
+     * @throws CorruptPackException if the data is damaged in every copy (a damaged copy is passed
+     *         over for the next pack's, then the loose one, as git does); the first damage met
      */
     public ObjectLoader open(ObjectId id) throws IOException {
         return lookup(id, this::openPacked, this::openLoose);
@@ -43,7 +44,8 @@ public final class ObjectReader implements AutoCloseable {
     /**
      * Loads the object at {@code where}, as found by a bulk iteration (no lookup by id). If its
      * pack went away or changed underneath since (gc, repack), the object is read wherever it
-     * is now, as {@link #open(ObjectId)} finds it.
+     * is now, as {@link #open(ObjectId)} finds it; if that entry is damaged, the object's other
+     * copies are read as {@link #open(ObjectId)} reads them.
      */
     public ObjectLoader open(ObjectLocation where) throws IOException {
         return where.isPacked() ? located(where, this::openPacked, this::openLoose) : open(where.id());
@@ -64,11 +66,15 @@ public final class ObjectReader implements AutoCloseable {
 
     /**
      * Returns what {@code cat-file --batch-check} can print of the object at {@code where} (or,
-     * if its pack went away underneath, of the object wherever it is now).
+     * if its pack went away underneath, of the object wherever it is now); if that entry is
+     * damaged, of the object's next copy, as {@link #info(ObjectId)} does.
      */
     public ObjectInfo info(ObjectLocation where) throws IOException {
-        return where.isPacked() ? located(where, l -> headers.info(l.pack(), l.offset(), l.id()), storage.loose()::info)
-                : info(where.id());
+        return where.isPacked() ? located(where, this::packedInfo, storage.loose()::info) : info(where.id());
+    }
+
+    private ObjectInfo packedInfo(ObjectLocation l) throws IOException {
+        return headers.info(l.pack(), l.offset(), l.id());
     }
 
     /** Opens a stream over {@code id}'s content; large whole entries are inflated as read. */
@@ -104,6 +110,18 @@ public final class ObjectReader implements AutoCloseable {
     public interface PackInfoVisitor {
         /** Called once per entry with a view of it, valid during the call: what {@code --batch-check} prints of it, and where it is. */
         void visit(PackEntryInfo entry) throws IOException;
+
+        /**
+         * Called instead of {@link #visit} for the entry of {@code id} whose type or size cannot
+         * be read: a damaged entry header or delta header, a delta base that is damaged or
+         * nowhere ({@code error} is a {@link CorruptPackException} naming file and offset, or a
+         * {@link MissingObjectException}). The default throws {@code error}, ending the walk;
+         * returning goes on with the next entry (as {@code git cat-file --batch-all-objects
+         * --unordered} prints such an object missing).
+         */
+        default void damaged(ObjectId id, IOException error) throws IOException {
+            throw error;
+        }
     }
 
     /**
@@ -119,7 +137,17 @@ public final class ObjectReader implements AutoCloseable {
         Objects.checkFromToIndex(fromRank, toRank, pack.objectCount());
         WalkProgress at = new WalkProgress(fromRank);
         try {
-            headers.walk(pack, fromRank, toRank, e -> at.visit(() -> visitor.visit(e)));
+            headers.walk(pack, fromRank, toRank, new PackInfoVisitor() {
+                @Override
+                public void visit(PackEntryInfo e) throws IOException {
+                    at.visit(() -> visitor.visit(e));
+                }
+
+                @Override
+                public void damaged(ObjectId id, IOException error) throws IOException {
+                    at.visit(() -> visitor.damaged(id, error)); // an entry handed out too, as unreadable
+                }
+            });
         } catch (IOException e) {
             if (at.inVisitor() || !wentAway(e, pack)) {
                 throw e;
@@ -147,7 +175,8 @@ public final class ObjectReader implements AutoCloseable {
     /**
      * Finds {@code id} in the packs, then among loose objects, and reads it with {@code packed} or
      * {@code loose}. Looks once more after a rescan when the id is nowhere (a new pack may have
-     * appeared) or when its pack changed on disk (gc, repack, truncation).
+     * appeared) or when its pack changed on disk (gc, repack, truncation). A damaged packed copy
+     * sends the read to the object's other copies ({@link #otherCopy}).
      */
     private <T> T lookup(ObjectId id, PackedRead<T> packed, LooseRead<T> loose) throws IOException {
         PackDirectory packs = storage.packs();
@@ -159,6 +188,9 @@ public final class ObjectReader implements AutoCloseable {
                         return packed.read(where);
                     } catch (IOException e) {
                         if (attempt > 0 || !wentAway(e, where.pack())) {
+                            if (e instanceof CorruptPackException damaged) {
+                                return otherCopy(where, damaged, packed, loose);
+                            }
                             throw e;
                         }
                         continue; // the pack went away or changed underneath (gc, repack): look again
@@ -179,13 +211,17 @@ public final class ObjectReader implements AutoCloseable {
 
     /**
      * Reads the packed location {@code where}; if its pack went away or changed underneath since
-     * the location was found, looks the object up again by id.
+     * the location was found, looks the object up again by id; if the entry is damaged, reads
+     * the object's other copies.
      */
     private <T> T located(ObjectLocation where, PackedRead<T> packed, LooseRead<T> loose) throws IOException {
         try {
             return packed.read(where);
         } catch (IOException e) {
             if (!wentAway(e, where.pack())) {
+                if (e instanceof CorruptPackException damaged) {
+                    return otherCopy(where, damaged, packed, loose);
+                }
                 throw e;
             }
         } catch (InternalError e) {
@@ -206,6 +242,36 @@ public final class ObjectReader implements AutoCloseable {
         ctx.forget(pack);
         storage.packs().retire(pack);
         return true;
+    }
+
+    /**
+     * The copy at {@code bad} is damaged: reads the object from the next pack holding it (the
+     * lookup's order, damaged copies skipped), else from its loose file, as git does
+     * ({@code mark_bad_packed_object}, then the lookup again). Throws {@code damage} (the other
+     * copies' failures suppressed in it) when no copy reads.
+     */
+    private <T> T otherCopy(ObjectLocation bad, CorruptPackException damage, PackedRead<T> packed, LooseRead<T> loose)
+            throws IOException {
+        ObjectId id = bad.id();
+        java.util.List<PackFile> skip = new java.util.ArrayList<>(2);
+        skip.add(bad.pack());
+        try {
+            for (ObjectLocation at = storage.packs().findSkipping(id, skip); at != null; at = storage.packs().findSkipping(id, skip)) {
+                try {
+                    return packed.read(at);
+                } catch (CorruptPackException | MissingObjectException e) {
+                    damage.addSuppressed(e);
+                    skip.add(at.pack());
+                }
+            }
+            T l = loose.read(id);
+            if (l != null) {
+                return l;
+            }
+        } catch (CorruptPackException | MissingObjectException e) {
+            damage.addSuppressed(e);
+        }
+        throw damage;
     }
 
     private ObjectLoader openLoose(ObjectId id) throws IOException {

@@ -52,10 +52,12 @@ final class PackDirectory {
     /** False: multi-pack-indexes are not read (git's {@code core.multiPackIndex=false}). */
     private final boolean readMidx;
     private final MidxFiles midxFiles;
+    /** Receives a message for each damaged file ignored: a multi-pack-index, a pack's {@code .rev}. */
+    private final Consumer<String> warnings;
     /** What {@link #find} searches; written under {@code scanLock} after each scan, read without it. */
     private volatile Lookup lookup = Lookup.EMPTY;
     /** Where an object is when a multi-pack-index's answer is not confirmed: the first pack holding it. */
-    private final MidxChain.Fallback everyPack = id -> firstPack(packs, id, null);
+    private final MidxChain.Fallback everyPack = id -> firstPack(packs, id, List.of());
 
     /**
      * The search order: the multi-pack-indexes in git's order, then the packs none of them
@@ -76,7 +78,7 @@ final class PackDirectory {
      *                 not match its index is kept unusable (see {@link #errors()}), instead of
      *                 failing the scan
      * @param readMidx whether to use multi-pack-indexes
-     * @param warnings receives a message for each multi-pack-index file refused as damaged
+     * @param warnings receives a message for each multi-pack-index or {@code .rev} file refused as damaged
      */
     PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs, boolean lenient, boolean readMidx,
                   Consumer<String> warnings) {
@@ -86,6 +88,7 @@ final class PackDirectory {
         this.lenient = lenient;
         this.readMidx = readMidx;
         this.midxFiles = new MidxFiles(manager, format, warnings);
+        this.warnings = warnings;
     }
 
     /** Why packs could not be used at the last scan: unreadable indexes, then unusable packs. */
@@ -110,13 +113,22 @@ final class PackDirectory {
      * holding it. An index truncated while mapped is reported as corruption.
      */
     ObjectLocation find(ObjectId id, PackFile skip) throws IOException {
+        return findSkipping(id, skip == null ? List.of() : List.of(skip));
+    }
+
+    /**
+     * Returns where a pack not in {@code skip} holds {@code id}, or null, in {@link #find}'s
+     * order: the next copy to read when the copies in {@code skip} are damaged (git's
+     * {@code mark_bad_packed_object}).
+     */
+    ObjectLocation findSkipping(ObjectId id, List<PackFile> skip) throws IOException {
         Lookup l = lookup;
         try {
             for (MidxChain m : l.midx) {
                 ObjectLocation at = m.find(id, everyPack);
                 if (at != null) {
                     // The multi-pack-index keeps one copy; for another, ask every pack.
-                    return at.pack() != skip ? at : firstPack(packs, id, skip);
+                    return !skip.contains(at.pack()) ? at : firstPack(packs, id, skip);
                 }
             }
             return firstPack(l.uncovered, id, skip);
@@ -125,10 +137,10 @@ final class PackDirectory {
         }
     }
 
-    private static ObjectLocation firstPack(PackFile[] in, ObjectId id, PackFile skip) throws CorruptPackException {
+    private static ObjectLocation firstPack(PackFile[] in, ObjectId id, List<PackFile> skip) throws CorruptPackException {
         for (PackFile p : in) {
             int pos = p.index.findPosition(id);
-            if (pos >= 0 && p != skip) {
+            if (pos >= 0 && !skip.contains(p)) {
                 return new ObjectLocation(id, p, p.index.offsetAt(pos));
             }
         }
@@ -280,6 +292,7 @@ final class PackDirectory {
                         bad.add(c); // an index git cannot read either: its objects are not there
                         continue;
                     }
+                    p.warnings(warnings);
                     changed = true;
                 }
                 seen.put(idx, p);

@@ -34,6 +34,8 @@ public final class PackFile {
     /** Built on first use under {@link #reverseLock} (private: users cannot lock it), then read without it. */
     private volatile ReverseIndex reverse;
     private final Object reverseLock = new Object();
+    /** Where a damaged {@code .rev} is reported (set by the directory before the pack is published). */
+    private java.util.function.Consumer<String> warnings = message -> { };
     /** Identity of the pack and idx files seen at open, to notice gc/repack replacing them. */
     private BasicFileAttributes packSeen;
     private BasicFileAttributes idxSeen;
@@ -377,7 +379,7 @@ public final class PackFile {
             synchronized (reverseLock) {
                 r = reverse;
                 if (r == null) {
-                    r = ReverseIndex.build(this);
+                    r = ReverseIndex.build(this, manager, warnings);
                     reverse = r;
                 }
             }
@@ -390,8 +392,17 @@ public final class PackFile {
         return index.idAt(reverseIndex().positionAt(rank));
     }
 
-    /** Closes the index mapping; the pack's windows go when the manager evicts or collects them. */
+    /** Sets where a damaged {@code .rev} file is reported when the reverse index is built. */
+    void warnings(java.util.function.Consumer<String> sink) {
+        this.warnings = sink;
+    }
+
+    /** Closes the index and reverse index mappings; the pack's windows go when the manager evicts or collects them. */
     void close() {
+        ReverseIndex r = reverse;
+        if (r != null) {
+            r.close();
+        }
         index.close();
     }
 

@@ -1,149 +1,275 @@
 package io.github.smmap4j.pack;
 
+import io.github.smmap4j.core.MapManager;
+import io.github.smmap4j.core.WindowCursor;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
- * A pack's entries in offset order: what git's {@code .rev} file holds. Gives each entry's
- * packed length (distance to the next entry) and the id of the entry at an offset.
+ * A pack's entries in offset order (rank = position in pack order): what git's {@code .rev} file
+ * holds. Keeps only each rank's index position; offsets are read from the mapped {@code .idx}, a
+ * packed length is the distance to the next entry's offset (the last entry ends where the
+ * trailer starts), and the rank of an offset is a binary search over the ranks through the
+ * index's offsets.
+ *
+ * <p>Heap: constant when git's {@code .rev} is valid (it is mapped through the manager, as the
+ * {@code .idx} is), else one {@code int} per object (the positions sorted by offset). Thread-safe:
+ * immutable after {@link #build}; the pack closes it.
  */
-final class ReverseIndex {
-    private final long[] offsets;   // sorted ascending
-    private final int[] positions;  // positions[i] = index position of the entry at offsets[i]
-    private final long dataEnd;
+final class ReverseIndex implements AutoCloseable {
+    /** "RIDX", version, hash id. */
+    static final int HEADER = 12;
+    private static final int MAGIC = 0x52494458;
 
-    private ReverseIndex(long[] offsets, int[] positions, long dataEnd) {
-        this.offsets = offsets;
+    private final PackIndex idx;
+    private final int count;
+    private final long dataEnd;
+    /** Pins the mapped {@code .rev} for this index's lifetime, or null when {@link #positions} holds the order. */
+    private final WindowCursor revCursor;
+    private final MemorySegment rev;
+    private final int[] positions;
+
+    private ReverseIndex(PackFile pack, WindowCursor revCursor, int[] positions) {
+        this.idx = pack.index;
+        this.count = idx.objectCount();
+        this.dataEnd = pack.dataEnd;
+        this.revCursor = revCursor;
+        this.rev = revCursor == null ? null : revCursor.segment();
         this.positions = positions;
-        this.dataEnd = dataEnd;
     }
 
     /**
-     * Returns the pack's reverse index: read from git's {@code .rev} file beside the pack when
-     * there is a valid one (git writes it by default since 2.41), else built by sorting.
+     * Returns the pack's reverse index: git's {@code .rev} file beside the pack, mapped, when
+     * there is a valid one (git writes it by default since 2.41); else the order computed from
+     * the index. A damaged {@code .rev} is reported to {@code warnings} and ignored (git 2.39
+     * reports a bad header and computes the order too).
      */
-    static ReverseIndex build(PackFile pack) throws CorruptPackException {
-        ReverseIndex r = fromRevFile(pack);
+    static ReverseIndex build(PackFile pack, MapManager manager, Consumer<String> warnings) throws CorruptPackException {
+        ReverseIndex r = fromRevFile(pack, manager, warnings);
         return r != null ? r : sorted(pack);
     }
 
+    /** Returns the {@code .rev} path of {@code pack}, or null if its name does not end in {@code .pack}. */
+    static Path revPath(PackFile pack) {
+        String name = pack.packPath.getFileName().toString();
+        return name.endsWith(".pack") ? pack.packPath.resolveSibling(name.substring(0, name.length() - 5) + ".rev") : null;
+    }
+
     /**
-     * Reads {@code pack-*.rev}: "RIDX", version 1, hash id, the index positions in pack order,
-     * pack checksum, own checksum. It is only a cache, so it is trusted for nothing: a file that
-     * does not match the pack, or whose offsets do not strictly increase (the one order that is
-     * right), is ignored and the order is sorted instead. Null when absent or ignored.
+     * Maps {@code pack-*.rev}: "RIDX", version 1, hash id, the index positions in pack order,
+     * pack checksum, own checksum. It is only a cache, so it is trusted for nothing: a file whose
+     * size, header or pack checksum does not match the pack, or whose positions are out of range
+     * or do not give strictly increasing offsets (the one order that is right), is reported to
+     * {@code warnings} and ignored. Null when absent or ignored.
      */
-    static ReverseIndex fromRevFile(PackFile pack) {
+    static ReverseIndex fromRevFile(PackFile pack, MapManager manager, Consumer<String> warnings) {
+        Path file = revPath(pack);
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        WindowCursor c = null;
+        try {
+            int h = pack.format.length();
+            c = IdTable.mapWhole(manager, file, HEADER + 2L * h, "reverse index");
+            check(pack, c.path(), c.segment());
+            ReverseIndex r = new ReverseIndex(pack, c, null);
+            c = null;
+            return r;
+        } catch (IOException | RuntimeException e) {
+            warnings.accept(e.getMessage() + " (ignored: the pack order is computed from the index)");
+            return null;
+        } finally {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** Checks a mapped {@code .rev} against {@code pack}: layout, header, pack checksum, every position. */
+    private static void check(PackFile pack, Path file, MemorySegment s) throws CorruptPackException {
         PackIndex idx = pack.index;
         int n = idx.objectCount();
         int h = pack.format.length();
-        String name = pack.packPath.getFileName().toString();
-        if (!name.endsWith(".pack")) {
-            return null;
+        long want = HEADER + 4L * n + 2L * h;
+        if (s.byteSize() != want) {
+            throw new CorruptPackException(file, Math.min(want, s.byteSize()), "reverse-index file is corrupt: "
+                    + s.byteSize() + " bytes where " + n + " objects need " + want);
         }
-        java.nio.file.Path rev = pack.packPath.resolveSibling(name.substring(0, name.length() - 5) + ".rev");
-        byte[] b;
-        try {
-            if (!java.nio.file.Files.isRegularFile(rev) || java.nio.file.Files.size(rev) != 12L + 4L * n + 2L * h) {
-                return null;
+        if (s.get(IdTable.INT_BE, 0) != MAGIC) {
+            throw new CorruptPackException(file, 0, "reverse-index file has unknown signature");
+        }
+        int version = s.get(IdTable.INT_BE, 4);
+        if (version != 1) {
+            throw new CorruptPackException(file, 4, "reverse-index file has unsupported version " + version);
+        }
+        int hashId = s.get(IdTable.INT_BE, 8);
+        if (hashId != (pack.format == ObjectFormat.SHA256 ? 2 : 1)) {
+            throw new CorruptPackException(file, 8, "reverse-index file has hash id " + hashId + ", not the pack's");
+        }
+        long trailer = HEADER + 4L * n;
+        byte[] packSum = new byte[h];
+        MemorySegment.copy(s, java.lang.foreign.ValueLayout.JAVA_BYTE, trailer, packSum, 0, h);
+        if (!Arrays.equals(packSum, idx.packChecksum())) {
+            throw new CorruptPackException(file, trailer, "reverse-index file is for another pack (pack checksum differs)");
+        }
+        long prev = HEADER - 1; // offsets start at 12
+        int[] chunk = new int[Math.min(n, 4096)];
+        for (int r = 0; r < n; r++) {
+            if (r % chunk.length == 0) { // the positions a chunk at a time: one bulk copy, not a read each
+                MemorySegment.copy(s, IdTable.INT_BE, HEADER + 4L * r, chunk, 0, Math.min(chunk.length, n - r));
             }
-            b = java.nio.file.Files.readAllBytes(rev);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
-        }
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
-        int hashId = pack.format == ObjectFormat.SHA256 ? 2 : 1;
-        if (b.length != 12L + 4L * n + 2L * h || bb.getInt(0) != 0x52494458 || bb.getInt(4) != 1 || bb.getInt(8) != hashId
-                || !Arrays.equals(b, 12 + 4 * n, 12 + 4 * n + h, idx.packChecksum(), 0, h)) {
-            return null;
-        }
-        long[] offsets = new long[n];
-        int[] positions = new int[n];
-        long prev = 11; // offsets start at 12
-        for (int i = 0; i < n; i++) {
-            int pos = bb.getInt(12 + 4 * i);
+            int pos = chunk[r % chunk.length];
             if (pos < 0 || pos >= n) {
-                return null;
+                throw new CorruptPackException(file, HEADER + 4L * r, "reverse-index position " + Integer.toUnsignedString(pos)
+                        + " out of range (" + n + " objects)");
             }
-            long o;
-            try {
-                o = idx.offsetAt(pos);
-            } catch (CorruptPackException e) {
-                return null; // the sorting path reports the damaged index
-            }
+            long o = idx.offsetAt(pos);
             if (o <= prev || o >= pack.dataEnd) {
-                return null;
+                throw new CorruptPackException(file, HEADER + 4L * r, "reverse-index entry " + r + " has offset " + o
+                        + ", not after " + prev + " and before " + pack.dataEnd);
             }
-            offsets[i] = o;
-            positions[i] = pos;
             prev = o;
         }
-        return new ReverseIndex(offsets, positions, pack.dataEnd);
     }
 
-    /** Builds the order by sorting the index's offsets. */
+    /**
+     * Computes the order from the index: the positions sorted by offset, one {@code int} per
+     * object kept (a {@code long} per object while sorting).
+     *
+     * @throws CorruptPackException if an offset lies outside the pack data or two entries share one
+     */
     static ReverseIndex sorted(PackFile pack) throws CorruptPackException {
         PackIndex idx = pack.index;
         int n = idx.objectCount();
-        // Sort (offset, position) pairs packed in one long when offsets fit in 40 bits (1 TiB).
-        long[] keys = new long[n];
-        boolean packed = pack.packSize < (1L << 40) && n < (1 << 23);
-        long[] offs = new long[n];
-        for (int i = 0; i < n; i++) {
-            long o = idx.offsetAt(i);
-            if (o < 12 || o >= pack.dataEnd) {
-                throw new CorruptPackException(idx.path, -1, "entry " + i + " has offset " + o
-                        + " outside the pack data [12, " + pack.dataEnd + ")");
-            }
-            offs[i] = o;
-            keys[i] = packed ? (o << 23) | i : o;
-        }
+        int posBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(n));
+        int offBits = 64 - Long.numberOfLeadingZeros(pack.dataEnd);
         int[] positions = new int[n];
-        long[] sorted = new long[n];
-        if (packed) {
-            Arrays.sort(keys);
+        if (posBits + offBits <= 63) { // (offset, position) packed in one long: a primitive sort
+            long[] keys = new long[n];
             for (int i = 0; i < n; i++) {
-                sorted[i] = keys[i] >>> 23;
-                positions[i] = (int) (keys[i] & ((1 << 23) - 1));
+                keys[i] = (checkedOffset(pack, i) << posBits) | i;
+            }
+            Arrays.sort(keys);
+            long mask = (1L << posBits) - 1;
+            for (int i = 0; i < n; i++) {
+                positions[i] = (int) (keys[i] & mask);
+                if (i > 0 && keys[i] >>> posBits == keys[i - 1] >>> posBits) {
+                    throw shared(idx, keys[i] >>> posBits);
+                }
             }
         } else {
+            long[] offs = new long[n];
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) {
+                offs[i] = checkedOffset(pack, i);
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Long.compare(offs[a], offs[b]));
             for (int i = 0; i < n; i++) {
                 positions[i] = order[i];
-                sorted[i] = offs[order[i]];
+                if (i > 0 && offs[order[i]] == offs[order[i - 1]]) {
+                    throw shared(idx, offs[order[i]]);
+                }
             }
         }
-        for (int i = 1; i < n; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                throw new CorruptPackException(idx.path, -1, "two index entries share pack offset " + sorted[i]);
-            }
+        return new ReverseIndex(pack, null, positions);
+    }
+
+    private static long checkedOffset(PackFile pack, int i) throws CorruptPackException {
+        long o = pack.index.offsetAt(i);
+        if (o < 12 || o >= pack.dataEnd) {
+            throw new CorruptPackException(pack.index.path, -1, "entry " + i + " has offset " + o
+                    + " outside the pack data [12, " + pack.dataEnd + ")");
         }
-        return new ReverseIndex(sorted, positions, pack.dataEnd);
+        return o;
+    }
+
+    private static CorruptPackException shared(PackIndex idx, long offset) {
+        return new CorruptPackException(idx.path, -1, "two index entries share pack offset " + offset);
+    }
+
+    /** True if the order is read from git's mapped {@code .rev} file (no heap per object). */
+    boolean mapped() {
+        return rev != null;
     }
 
     int size() {
-        return offsets.length;
+        return count;
     }
 
-    long offsetAt(int i) {
-        return offsets[i];
+    /** Returns the index position of the entry of rank {@code r}. */
+    int positionAt(int r) {
+        return rev != null ? rev.get(IdTable.INT_BE, HEADER + 4L * java.util.Objects.checkIndex(r, count)) : positions[r];
     }
 
-    int positionAt(int i) {
-        return positions[i];
+    /** Copies the index positions of the ranks {@code [from, from + len)} into {@code dst[0, len)}. */
+    void positions(int from, int[] dst, int len) {
+        java.util.Objects.checkFromIndexSize(from, len, count);
+        if (rev != null) {
+            MemorySegment.copy(rev, IdTable.INT_BE, HEADER + 4L * from, dst, 0, len);
+        } else {
+            System.arraycopy(positions, from, dst, 0, len);
+        }
+    }
+
+    /** Returns the offset of the entry of rank {@code r}. */
+    long offsetAt(int r) {
+        return offsetOf(positionAt(r));
+    }
+
+    /**
+     * Returns the offset of the entry at index position {@code pos}. Every offset was read and
+     * checked when the order was built, so only an index rewritten in place underneath can fail
+     * here (unchecked).
+     */
+    long offsetOf(int pos) {
+        try {
+            return idx.offsetAt(pos);
+        } catch (CorruptPackException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Returns the rank (offset order) of the entry at {@code offset}, or -1. */
     int rankOf(long offset) {
-        int r = Arrays.binarySearch(offsets, offset);
-        return r < 0 ? -1 : r;
+        return search(offset, 0, count);
     }
 
-    /** Returns the packed length of the entry at rank {@code i}. */
-    long packedLength(int i) {
-        return (i + 1 < offsets.length ? offsets[i + 1] : dataEnd) - offsets[i];
+    /** Returns the rank of the entry at {@code offset} among the ranks {@code [lo, hi)}, or -1 (binary search). */
+    int rankBetween(long offset, int lo, int hi) {
+        return search(offset, lo, hi);
+    }
+
+    private int search(long offset, int lo, int hi) {
+        hi--;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long o = offsetAt(mid);
+            if (o < offset) {
+                lo = mid + 1;
+            } else if (o > offset) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    /** Returns the packed length of the entry at rank {@code r}. */
+    long packedLength(int r) {
+        return (r + 1 < count ? offsetAt(r + 1) : dataEnd) - offsetAt(r);
+    }
+
+    /** Unpins the mapped {@code .rev}, if any. */
+    @Override
+    public void close() {
+        if (revCursor != null) {
+            revCursor.close();
+        }
     }
 }

@@ -331,8 +331,10 @@ public final class Revision {
             }
             if (body.startsWith("/")) {
                 ObjectId c = peelTo(id, ObjectType.COMMIT);
-                return c == null ? null : new CommitMessageSearch(this::read, db.format())
-                        .youngest(List.of(c), body.substring(1, body.length() - 1));
+                if (c == null || body.startsWith("/}")) {
+                    return c; // git: "^{/}" (whatever follows) is the commit itself, no search
+                }
+                return new CommitMessageSearch(this::read, db.format()).youngest(List.of(c), body.substring(1, body.length() - 1));
             }
             return null; // unknown types
         }

@@ -99,6 +99,11 @@ public final class PackSurgery {
         }
     }
 
+    /** Reads the undamaged state of the one-pack repository at {@code gitDir} (damaged in place). */
+    public static PackSurgery at(Path gitDir) throws IOException {
+        return new PackSurgery(gitDir);
+    }
+
     /** Extracts fixture {@code name} afresh and reads its undamaged state. */
     public static PackSurgery of(String name) throws IOException {
         return new PackSurgery(Fixtures.extractFresh(name).resolve(name + ".git"));

@@ -25,11 +25,11 @@ import java.util.List;
  * {@link BatchFormat} line and (for {@code --batch}) its content and a newline, or
  * {@code <name> missing} / {@code <name> ambiguous}, each record ended by the format's
  * delimiter (newline, or NUL with {@code -Z}). Reads only what the format needs; an object
- * named on stdin is read as its replacement (its name printed as asked). As git, a loose object
- * whose header cannot be read is reported on stderr and printed as missing, and so is an object
- * of a pack that does not match its index (reported once, when the database was opened); one
- * whose header reads but whose content does not gets its header line, then the batch dies. A
- * damaged entry of a usable pack ends the batch (git would print it missing). Flushes
+ * named on stdin is read as its replacement (its name printed as asked). As git, an object none
+ * of whose copies (packs, loose) gives its header (type, size) is reported on stderr and printed
+ * as missing (an object of a pack that does not match its index was reported once, when the
+ * database was opened); one whose header reads but whose content does not gets its header line,
+ * then the batch dies with git's "packed object ... is corrupt". Flushes
  * only after "missing" and "ambiguous" (git's printf + fflush, even with {@code --buffer}); the
  * caller decides when else to flush.
  */
@@ -126,7 +126,7 @@ final class BatchWriter {
                     disk = info.diskSize();
                     base = info.deltaBase();
                 }
-            } else if (fmt.needsDisk || fmt.needsBase || packed) {
+            } else if (fmt.needsDisk || fmt.needsBase || (packed && needsInfo())) {
                 ObjectInfo info = reader.info(where);
                 type = info.type();
                 size = info.size();
@@ -168,19 +168,43 @@ final class BatchWriter {
             }
             if (info != null) {
                 fmt.write(out, id, info.type(), info.size(), info.diskSize(), info.deltaBase(), rest);
-                throw e;
+                throw corrupt(id, e);
             }
         }
-        boolean ofUnusablePack = e.getCause() instanceof CorruptPackException c && packErrors.contains(c);
-        String file = e.file() == null ? "" : e.file().getFileName().toString();
-        if (!ofUnusablePack && (file.endsWith(".pack") || file.endsWith(".idx"))) {
-            throw e; // a damaged entry of a usable pack: see the README's differences from git
-        }
+        missingAfter(name != null ? name : id.name(), id, e);
+    }
+
+    /** True if {@code e} is a read of a pack that does not match its index (reported when the database was opened). */
+    boolean ofUnusablePack(CorruptPackException e) {
+        return e.getCause() instanceof CorruptPackException c && packErrors.contains(c);
+    }
+
+    /** Reports why {@code id} cannot be read on stderr (unless its pack was reported at open) and prints {@code name} missing. */
+    void missingAfter(String name, ObjectId id, CorruptPackException e) throws IOException {
         out.flush();
-        if (err != null && !ofUnusablePack) {
+        if (err != null && !ofUnusablePack(e)) {
+            err.println("error: unable to read " + id.name() + ": " + e.getMessage());
+        }
+        missing(name);
+    }
+
+    /**
+     * Reports {@code e} and returns git's fatal error for an object whose header line is written
+     * but whose content cannot be read from any copy: "packed object X (stored in P) is corrupt".
+     */
+    CliException corrupt(ObjectId id, CorruptPackException e) throws IOException {
+        out.flush();
+        if (err != null) {
             err.println("error: " + e.getMessage());
         }
-        missing(name != null ? name : id.name());
+        return corruptObject(id, e);
+    }
+
+    /** git's {@code die("packed object %s (stored in %s) is corrupt")} (or "loose object") for the copy {@code e} names. */
+    static CliException corruptObject(ObjectId id, CorruptPackException e) {
+        String file = e.file() == null ? "" : e.file().toString();
+        return CliException.fatal((file.endsWith(".pack") || file.endsWith(".idx") ? "packed" : "loose")
+                + " object " + id.name() + " (stored in " + file + ") is corrupt");
     }
 
     /** Writes the packed entry a pack-order info walk is at. */
@@ -192,10 +216,18 @@ final class BatchWriter {
                 loaded = reader.open(e.location());
             } catch (CorruptPackException damaged) { // git prints the header line, then dies on the content
                 fmt.write(out, e.id(), e.type(), e.size(), e.diskSize(), base, null);
-                throw damaged;
+                throw corrupt(e.id(), damaged);
             }
         }
         line(e.id(), e.type(), e.size(), e.diskSize(), base, null, loaded);
+    }
+
+    /**
+     * True if an object's header is read at all: for {@code --batch}, or a format with a type, a
+     * size, a size on disk or a delta base (git skips the read for {@code %(objectname)} alone).
+     */
+    boolean needsInfo() {
+        return contents || fmt.needsType || fmt.needsSize || fmt.needsDisk || fmt.needsBase;
     }
 
     /** True if {@code --batch} content can come from the pack-order content walk (no disk size or delta base needed). */

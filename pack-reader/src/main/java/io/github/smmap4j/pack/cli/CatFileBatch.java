@@ -1,9 +1,12 @@
 package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.CorruptPackException;
+import io.github.smmap4j.pack.MissingObjectException;
 import io.github.smmap4j.pack.ObjectDatabase;
 import io.github.smmap4j.pack.ObjectId;
 import io.github.smmap4j.pack.ObjectListing;
 import io.github.smmap4j.pack.ObjectReader;
+import io.github.smmap4j.pack.PackEntryInfo;
 import io.github.smmap4j.pack.PackFile;
 import io.github.smmap4j.pack.PromisorObjects;
 import io.github.smmap4j.pack.Revision;
@@ -215,24 +218,61 @@ final class CatFileBatch {
         }
         Progress progress = Progress.start(cli, "Objects", approximateCount());
         for (PackFile p : packs) {
-            if (writer.walksContents()) { // --batch: the pack-order walk inflates each base once
-                reader.walkPackOrder(p, 0, p.objectCount(), (id, type, size, data, large) -> {
-                    if (seen == null || seen.add(id)) {
-                        writer.content(id, type, size, data, large);
-                    } else if (large != null) {
-                        large.close();
-                    }
-                    progress.tick();
-                });
-            } else {
-                reader.walkPackInfo(p, 0, p.objectCount(), e -> {
+            int done = writer.walksContents() ? contentWalk(p, seen, progress) : 0;
+            reader.walkPackInfo(p, done, p.objectCount(), new ObjectReader.PackInfoVisitor() {
+                @Override
+                public void visit(PackEntryInfo e) throws IOException {
                     if (seen == null || seen.add(e.id())) {
                         writer.packed(e);
                     }
                     progress.tick();
-                });
-            }
+                }
+
+                @Override
+                public void damaged(ObjectId id, IOException error) throws IOException {
+                    // git marks the id seen, then finds no type or size in this entry: missing
+                    if (!(error instanceof CorruptPackException c) || writer.ofUnusablePack(c)) {
+                        throw error; // a pack that does not match its index: git's walk dies too
+                    }
+                    if (seen == null || seen.add(id)) {
+                        if (writer.needsInfo()) {
+                            writer.missingAfter(id.name(), id, c);
+                        } else {
+                            writer.object(null, id, null, null); // %(objectname) alone: git reads nothing of it
+                        }
+                    }
+                    progress.tick();
+                }
+            });
         }
         progress.done();
+    }
+
+    /**
+     * --batch: the pack-order content walk (each base inflated once) over {@code p}; returns how
+     * many entries it wrote: all, or those before the first that it cannot read (damaged, or
+     * on a damaged base), which the caller writes on from one by one as git does.
+     */
+    private int contentWalk(PackFile p, Set<ObjectId> seen, Progress progress) throws IOException {
+        int[] done = {0};
+        boolean[] writing = {false};
+        try {
+            reader.walkPackOrder(p, 0, p.objectCount(), (id, type, size, data, large) -> {
+                writing[0] = true;
+                if (seen == null || seen.add(id)) {
+                    writer.content(id, type, size, data, large);
+                } else if (large != null) {
+                    large.close();
+                }
+                writing[0] = false;
+                done[0]++;
+                progress.tick();
+            });
+        } catch (CorruptPackException | MissingObjectException damaged) {
+            if (writing[0]) {
+                throw damaged; // a streamed object failed half written: nothing to take back
+            }
+        }
+        return done[0];
     }
 }

@@ -1,5 +1,6 @@
 package io.github.smmap4j.pack.cli;
 
+import io.github.smmap4j.pack.CorruptPackException;
 import io.github.smmap4j.pack.MissingObjectException;
 import io.github.smmap4j.pack.ObjectDatabase;
 import io.github.smmap4j.pack.ObjectHeader;
@@ -231,6 +232,9 @@ final class CatFileCommand {
                 } catch (MissingObjectException e) {
                     BatchWriter.dieIfPromised(PromisorObjects.read(db), replace.resolve(id));
                     throw CliException.fatal("git cat-file: could not get object info");
+                } catch (CorruptPackException e) { // no copy gives a type and size: git's error, then its die
+                    cli.err().println("error: " + e.getMessage());
+                    throw CliException.fatal("git cat-file: could not get object info");
                 }
                 String s = mode == 't' ? h.type().typeName() : Long.toString(h.size());
                 out.write((s + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -243,6 +247,8 @@ final class CatFileCommand {
                 } catch (MissingObjectException e) {
                     BatchWriter.dieIfPromised(PromisorObjects.read(db), replace.resolve(id));
                     throw CliException.fatal("Not a valid object name " + name);
+                } catch (CorruptPackException e) {
+                    throw unreadable(db, replace.resolve(id), name, e, cli);
                 }
                 if (o.type() == ObjectType.TREE) {
                     TreePrinter.print(o.bytes(), db.format(), out);
@@ -255,6 +261,21 @@ final class CatFileCommand {
                 return typed(db, replace, cli, expType, name, id);
             }
         }
+    }
+
+    /**
+     * {@code -p} of an object no copy of which reads: as git, "Not a valid object name" when
+     * not even its type is known, else "packed object X (stored in P) is corrupt"; the damage
+     * itself reported first.
+     */
+    private static CliException unreadable(ObjectDatabase db, ObjectId id, String name, CorruptPackException e, Cli cli) {
+        cli.err().println("error: " + e.getMessage());
+        try {
+            db.header(id);
+        } catch (IOException noType) {
+            return CliException.fatal("Not a valid object name " + name);
+        }
+        return BatchWriter.corruptObject(id, e);
     }
 
     /** {@code cat-file <type> <object>}: the object, or what it peels to (tag → object, commit → tree). */

@@ -50,7 +50,7 @@ class CliBadInputTest {
             CliRunner.Run batch = assertTimeoutPreemptively(Duration.ofSeconds(30),
                     () -> CliRunner.ours(s.gitDir, null, "cat-file", "--git-dir", gitDir, "--batch-all-objects", "--batch"),
                     "cat-file hangs: " + label);
-            assertCleanFailure(batch, label + " cat-file");
+            assertCleanBatch(batch, label + " cat-file", s.entries.size());
 
             CliRunner.Run verify = assertTimeoutPreemptively(Duration.ofSeconds(30),
                     () -> CliRunner.ours(s.gitDir, null, "verify-pack", "-v", s.idxPath.toString()),
@@ -65,11 +65,33 @@ class CliBadInputTest {
         assertTrue(rejected > CASES / 2, "most mutations change bytes: " + rejected + " of " + CASES);
     }
 
+    /**
+     * A batch reports as git does: one {@code error:} line for each object it cannot read (printed
+     * missing, the batch going on), and when it fails, one {@code fatal:} line, the last; nothing
+     * else on stderr, and no Java internals.
+     */
+    private static void assertCleanBatch(CliRunner.Run run, String label, int objects) {
+        assertNoJavaInternals(run.err(), label);
+        List<String> lines = run.err().lines().toList();
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("error: ") || l.startsWith("fatal: ")),
+                label + ": only error: and fatal: lines expected, got:\n" + run.err());
+        assertTrue(lines.size() <= objects + 1, label + ": more than one error line per object:\n" + run.err());
+        long fatal = lines.stream().filter(l -> l.startsWith("fatal: ")).count();
+        assertEquals(run.code() != 0 ? 1 : 0, fatal, label + ": exit " + run.code() + ", stderr:\n" + run.err());
+        if (fatal == 1) {
+            assertTrue(lines.getLast().startsWith("fatal: "), label + ": the fatal line ends the run:\n" + run.err());
+        }
+    }
+
+    private static void assertNoJavaInternals(String err, String label) {
+        assertFalse(err.contains("\tat ") || err.contains("Exception in thread") || err.contains("OutOfMemoryError")
+                || err.contains("java.lang."), label + ": stack trace or JVM error on stderr:\n" + err);
+    }
+
     /** A failure is short, names no Java internals and carries no stack trace; success prints nothing on stderr. */
     private static void assertCleanFailure(CliRunner.Run run, String label) {
         String err = run.err();
-        assertFalse(err.contains("\tat ") || err.contains("Exception in thread") || err.contains("OutOfMemoryError")
-                || err.contains("java.lang."), label + ": stack trace or JVM error on stderr:\n" + err);
+        assertNoJavaInternals(err, label);
         List<String> lines = err.lines().toList();
         assertTrue(lines.size() <= 2, label + ": expected a one-line message, got:\n" + err);
         if (run.code() != 0) {

@@ -152,7 +152,7 @@ class RevisionSyntaxTest {
                 "v1.0-nested^{/}", "light^{/}", "HEAD^{tree}^{/}", "HEAD^{/}~1", "HEAD^{/}^{tree}", "HEAD^{/}:README.txt",
                 "HEAD^{/x}:README.txt", "HEAD~2^{/}", ":/", ":/.", ":/initial", ":/!-initial", ":/!!x", ":/!x", ":/[",
                 ":/Merge", ":/^Merge", ":/e:README.txt", ":/nothing-matches-this", ":/\\d", ":/txt$", ":/tree$",
-                ":/[[:digit:]]{3}:", ":/[[:bogus:]]", ":/[]x]", "HEAD^{/[^a-z]$}", "HEAD^{/[[:upper:]]o}", "@", "@~1", "@^{tree}", "@:README.txt", "@@", "@{0}", ":../y", ":./x", ":0:./x", ":1:../a/b", ":README.txt", ":4:./x")) {
+                ":/[[:digit:]]{3}:", ":/[[:bogus:]]", ":/[]x]", "HEAD^{/[^a-z]$}", "HEAD^{/[[:upper:]]o}", "@", "@~1", "@^{tree}", "@:README.txt", "@@", "@{0}", ":../y", ":./x", ":0:./x", ":1:../a/b", ":README.txt", ":4:./x", "@^{/}^!{/}", "HEAD^{/}x}", "HEAD^{/a}b}", "HEAD^{/x^{/}")) {
             same(repo, name);
         }
     }
