@@ -184,12 +184,20 @@ public final class Revision {
         if (name.isEmpty() || name.indexOf('\0') >= 0 || !isUtf16(name)) {
             return Result.MISSING; // git's names are C strings of bytes: none holds a NUL or half a character
         }
-        String path = null;
         int colon = colonOutsideBraces(name);
-        if (colon > 0) {
-            path = name.substring(colon + 1);
-            name = name.substring(0, colon);
+        if (colon > 0 && name.endsWith("}")) {
+            // git's get_oid_1 reads the whole name first: "X^{tree}:a}" peels X (what follows "tree}" is ignored)
+            Result whole = revisionAndPath(name, null, false);
+            if (whole.status == Status.FOUND) {
+                return whole;
+            }
         }
+        return colon > 0 ? revisionAndPath(name.substring(0, colon), name.substring(colon + 1), followSymlinks)
+                : revisionAndPath(name, null, followSymlinks);
+    }
+
+    /** {@code name} as a revision with its suffixes, then, unless null, {@code path} looked up in it. */
+    private Result revisionAndPath(String name, String path, boolean followSymlinks) throws IOException {
         Deque<String> ops = new ArrayDeque<>();
         int end = name.length(); // the suffixes are taken off the end, in time linear in the name
         while (end > 0) {

@@ -152,7 +152,9 @@ class RevisionSyntaxTest {
                 "v1.0-nested^{/}", "light^{/}", "HEAD^{tree}^{/}", "HEAD^{/}~1", "HEAD^{/}^{tree}", "HEAD^{/}:README.txt",
                 "HEAD^{/x}:README.txt", "HEAD~2^{/}", ":/", ":/.", ":/initial", ":/!-initial", ":/!!x", ":/!x", ":/[",
                 ":/Merge", ":/^Merge", ":/e:README.txt", ":/nothing-matches-this", ":/\\d", ":/txt$", ":/tree$",
-                ":/[[:digit:]]{3}:", ":/[[:bogus:]]", ":/[]x]", "HEAD^{/[^a-z]$}", "HEAD^{/[[:upper:]]o}", "@", "@~1", "@^{tree}", "@:README.txt", "@@", "@{0}", ":../y", ":./x", ":0:./x", ":1:../a/b", ":README.txt", ":4:./x", "@^{/}^!{/}", "HEAD^{/}x}", "HEAD^{/a}b}", "HEAD^{/x^{/}")) {
+                ":/[[:digit:]]{3}:", ":/[[:bogus:]]", ":/[]x]", "HEAD^{/[^a-z]$}", "HEAD^{/[[:upper:]]o}", "@", "@~1", "@^{tree}", "@:README.txt", "@@", "@{0}", ":../y", ":./x", ":0:./x", ":1:../a/b", ":README.txt", ":4:./x", "@^{/}^!{/}", "HEAD^{/}x}", "HEAD^{/a}b}", "HEAD^{/x^{/}",
+                "4b825dc642cb6eb9a060e54bf8d69288fbee4904^{tree}:../y@{0}", "HEAD^{tree}:nope}", "HEAD^{}:x}", "HEAD:README.txt^{blob}",
+                "HEAD^{commit}:README.txt", "HEAD:src^{tree}", "v1.0^{tag}:a}")) {
             same(repo, name);
         }
     }
