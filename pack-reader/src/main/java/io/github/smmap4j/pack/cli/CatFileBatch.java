@@ -11,9 +11,6 @@ import io.github.smmap4j.pack.PackFile;
 import io.github.smmap4j.pack.PromisorObjects;
 import io.github.smmap4j.pack.Revision;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -114,7 +111,7 @@ final class CatFileBatch {
     /**
      * One name from stdin: a full hex id as it is, any other name resolved as git's get_oid does.
      * The name's bytes (one char each) are read as UTF-8 for the lookup, as git's byte-wise
-     * comparisons see them; a name that is not valid UTF-8 names nothing here (missing). With
+     * comparisons see them (bytes that are not UTF-8 name nothing here). With
      * {@code --follow-symlinks}, git's records for a symlink outside the tree, a dangling one,
      * a loop and a file used as a directory.
      */
@@ -123,9 +120,7 @@ final class CatFileBatch {
         if (ObjectId.isHex(name) && name.length() == db.format().hexLength()) {
             id = ObjectId.fromHex(name);
         } else {
-            String text = utf8(name);
-            Revision.Result r = text == null ? new Revision.Result(Revision.Status.MISSING, null)
-                    : CatFileCommand.resolve(revision, text, followSymlinks);
+            Revision.Result r = CatFileCommand.resolve(revision, utf8(name), followSymlinks);
             byte[] raw = name.getBytes(StandardCharsets.ISO_8859_1);
             switch (r.status()) {
                 case FOUND -> id = r.id();
@@ -163,17 +158,15 @@ final class CatFileBatch {
         w.object(name, id, null, rest);
     }
 
-    /** The bytes of {@code iso} (one per char) decoded as UTF-8, or null if they are not valid UTF-8. */
+    /**
+     * The bytes of {@code iso} (one per char) decoded as UTF-8; bytes that are not UTF-8 become
+     * U+FFFD, which no ref or tree entry name of ours matches (so they name nothing), while the
+     * syntax around them (a relative path git dies on, suffixes) is still read as git reads it.
+     */
     private static String utf8(String iso) {
         for (int i = 0; i < iso.length(); i++) {
             if (iso.charAt(i) >= 0x80) {
-                try {
-                    return StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(iso.getBytes(StandardCharsets.ISO_8859_1))).toString();
-                } catch (CharacterCodingException e) {
-                    return null;
-                }
+                return new String(iso.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             }
         }
         return iso; // ASCII: the same either way
