@@ -89,7 +89,7 @@ class BatchCommandFuzzTest {
             CliRunner.Run ours = CliRunner.ours(repo, in, args.toArray(String[]::new));
             assertTrue(ours.code() == 0 || ours.code() == 128 || ours.code() == 129, "exit " + ours.code() + ": " + where);
             assertFalse(JAVA.matcher(ours.err()).find(), "Java on stderr: " + ours.err() + " " + where);
-            if (i % GIT_EVERY == 0 && !contentsWithoutType(args)) {
+            if (i % GIT_EVERY == 0 && !contentsWithoutType(args) && !currentBranchReflogDate(in)) {
                 CliRunner.Run git = CliRunner.git(repo, in, args.toArray(String[]::new));
                 try {
                     CliGoldenTest.assertSame(git, ours, where + "; git's stderr: " + git.err());
@@ -117,6 +117,22 @@ class BatchCommandFuzzTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * True if a line names {@code @{<not a number>}...}, the current branch's reflog by date:
+     * git reads the date with its approxidate and dies on the empty log (README: reflog dates
+     * are not supported here).
+     */
+    private static boolean currentBranchReflogDate(byte[] in) {
+        String s = new String(in, StandardCharsets.ISO_8859_1);
+        for (int at = s.indexOf(" @{"); at >= 0; at = s.indexOf(" @{", at + 1)) {
+            int close = s.indexOf('}', at);
+            if (close < 0 || !s.substring(at + 3, close).matches("[0-9]+")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** git 2.39 asserts on {@code contents} with a format lacking {@code %(objecttype)} (a documented difference). */
