@@ -30,12 +30,14 @@ final class CliBench {
         Path repo = Fixtures.repo("history");
         int rounds = 3;
         Path out = null;
+        String name = null; // the repository's name in the chart's title
         List<String> skip = List.of(); // numbers (1-based) of commands to leave out
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--name" -> name = args[++i];
                 case "--skip" -> skip = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -53,6 +55,7 @@ final class CliBench {
                 List.of("verify-pack", "-v", idx.toString()),
                 List.of("cat-file", "-p", "HEAD"),
                 List.of("cat-file", "-t", "HEAD"));
+        List<RatioChart.Bar> bars = new ArrayList<>();
         StringBuilder table = new StringBuilder("| command | git s | smmap4j s | git / smmap4j | git RSS MB | smmap4j RSS MB |\n|---|---:|---:|---:|---:|---:|\n");
         run(launcher, repo, List.of("cat-file", "-t", "HEAD"), "smmap4j"); // the launcher's first run makes the jar's AOT cache
         for (int c = 0; c < commands.size(); c++) {
@@ -80,12 +83,15 @@ final class CliBench {
             table.append(String.format(Locale.ROOT, "| `%s` | %.3f (%.3f–%.3f) | %.3f (%.3f–%.3f) | %.2f× | %d | %d |%n",
                     String.join(" ", cmd).replace(idx.toString(), "<pack>.idx"), g, min(git), max(git), o, min(ours), max(ours),
                     g / o, maxRss(git) / 1024, maxRss(ours) / 1024));
+            bars.add(new RatioChart.Bar(String.join(" ", cmd).replace(idx.toString(), "<pack>.idx"), g / o));
         }
         System.out.println();
         System.out.print(table);
         if (out != null) {
             Files.createDirectories(out);
-            Files.writeString(out.resolve("cli-vs-git.md"), table.toString());
+            Files.writeString(out.resolve("cli-vs-git.md"), PackBench.machine() + "repository: " + repo + "\n\n" + table);
+            Files.writeString(out.resolve("cli-ratios.svg"), RatioChart.svg(
+                    "whole process, " + (name != null ? name : repo.getFileName()) + ": git's time / smmap4j's (higher = smmap4j faster)", bars));
         }
         return 0;
     }

@@ -32,7 +32,8 @@ import org.eclipse.jgit.transport.PackedObjectInfo;
  *
  * <p>Workloads: W1 every packed object's content in pack order; W2 every object in id order;
  * W3 random existing ids (seeded); W4 type and size only of every packed object, in pack order
- * (smmap4j's header walk vs JGit's getObjectSize per id); W5 verify whole packs (smmap4j's
+ * (smmap4j's header walk vs JGit's getObjectSize per id); W4T W4 on several threads (shares of each pack,
+ * both libraries); W5 verify whole packs (smmap4j's
  * {@link PackVerifier} vs JGit's index-pack parser and {@code git verify-pack -v}, all three
  * hashing with SHA-1 collision detection); W5F W5 without collision detection (smmap4j alone:
  * {@link PackVerifier.CollisionDetection#OFF}; git and JGit's parser have no such switch);
@@ -53,7 +54,7 @@ public final class PackBench {
     // ---------------------------------------------------------------- options
     Path repo;
     int rounds = 3;
-    List<String> workloads = List.of("W1", "W2", "W3", "W4", "W5", "W5F", "W6", "W7");
+    List<String> workloads = List.of("W1", "W2", "W3", "W4", "W4T", "W5", "W5F", "W6", "W7");
     List<String> libs = List.of(SMMAP, JGIT_TUNED, JGIT_DEFAULT);
     /** Timing runs: the library's defaults (64 MiB windows, 8 GiB map limit); JGit tuned gets the same. */
     long windowSize = io.github.smmap4j.core.SlidingWindowMapManager.DEFAULT_WINDOW_SIZE;
@@ -128,7 +129,7 @@ public final class PackBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("""
-                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W5,W5F,W6,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
+                            PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W4,W4T,W5,W5F,W6,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
                                       [--window 64m] [--map-limit 8g] [--base-cache 32m] [--rss-window 16m] [--rss-map-limit 64m] [--random 100000] [--seed 42]
                                       [--threads 2] [--limit N] [--no-rss] [--child-xmx 128m] [--no-git] [--no-jgit-w5] [--out DIR]
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
@@ -390,16 +391,8 @@ public final class PackBench {
                     }
                     yield sum;
                 }
-                case "W4" -> {
-                    long[] sum = {0};
-                    try (ObjectReader r = db.newReader()) {
-                        for (PackFile p : db.packs()) {
-                            r.walkPackInfo(p, 0, Math.min(limit, p.objectCount()),
-                                    e -> sum[0] += mix(prefix(e.id()), 0, e.size(), 0));
-                        }
-                    }
-                    yield sum[0];
-                }
+                case "W4" -> smmapPackInfo(db, limit, 1);
+                case "W4T" -> smmapPackInfo(db, limit, threads);
                 case "W5", "W5F" -> {
                     long[] sum = {0};
                     PackVerifier.CollisionDetection detection = w.equals("W5") ? PackVerifier.CollisionDetection.ON
@@ -440,6 +433,36 @@ public final class PackBench {
             crc.update(b, 0, b.length);
         }
         return mix(prefix(id), l.type().code(), l.size(), (int) crc.getValue());
+    }
+
+    /** W4 (threads == 1) and W4T: the pack-order info walk, each thread taking a contiguous share of each pack. */
+    long smmapPackInfo(ObjectDatabase db, int limit, int nThreads) throws Exception {
+        AtomicLong total = new AtomicLong();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < nThreads; t++) {
+            int me = t;
+            ts.add(Thread.ofPlatform().name("smmap-info-" + t).start(() -> {
+                long[] sum = {0};
+                try (ObjectReader r = db.newReader()) {
+                    for (PackFile p : db.packs()) {
+                        int n = Math.min(limit, p.objectCount());
+                        r.walkPackInfo(p, (int) ((long) n * me / nThreads), (int) ((long) n * (me + 1) / nThreads),
+                                e -> sum[0] += mix(prefix(e.id()), 0, e.size(), 0));
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+                total.addAndGet(sum[0]);
+            }));
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("pack-order info walk failed", errors.getFirst());
+        }
+        return total.get();
     }
 
     /** W1 (threads == 1) and W6: the pack-order walk, each thread taking a contiguous share of each pack. */
@@ -602,22 +625,42 @@ public final class PackBench {
                     }
                     yield jgitList(db, l, n, 1);
                 }
-                case "W4" -> {
-                    long sum = 0;
-                    org.eclipse.jgit.lib.ObjectId[] l = limit == Integer.MAX_VALUE ? jPackOrder : packPrefixes(limit);
-                    try (org.eclipse.jgit.lib.ObjectReader r = db.newObjectReader()) {
-                        for (org.eclipse.jgit.lib.ObjectId id : l) {
-                            // JGit's nearest: size without content (it has no type-only lookup).
-                            long size = r.getObjectSize(id, org.eclipse.jgit.lib.ObjectReader.OBJ_ANY);
-                            sum += mix(prefix(id), 0, size, 0);
-                        }
-                    }
-                    yield sum;
-                }
+                case "W4" -> jgitSizes(db, limit, 1);
+                case "W4T" -> jgitSizes(db, limit, threads);
                 case "W6", "W7" -> jgitList(db, jPackOrder, limit, threads); // JGit has no any-order engine: its W6
                 default -> throw new IllegalArgumentException(w);
             };
         }
+    }
+
+    /** W4/W4T for JGit: its nearest, the size without content (it has no type-only lookup), over shares of the pack order. */
+    long jgitSizes(Repository db, int limit, int nThreads) throws Exception {
+        org.eclipse.jgit.lib.ObjectId[] l = limit == Integer.MAX_VALUE ? jPackOrder : packPrefixes(limit);
+        AtomicLong total = new AtomicLong();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < nThreads; t++) {
+            int from = (int) ((long) l.length * t / nThreads);
+            int to = (int) ((long) l.length * (t + 1) / nThreads);
+            ts.add(Thread.ofPlatform().name("jgit-size-" + t).start(() -> {
+                long sum = 0;
+                try (org.eclipse.jgit.lib.ObjectReader r = db.newObjectReader()) {
+                    for (int i = from; i < to; i++) {
+                        sum += mix(prefix(l[i]), 0, r.getObjectSize(l[i], org.eclipse.jgit.lib.ObjectReader.OBJ_ANY), 0);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+                total.addAndGet(sum);
+            }));
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("JGit size lookup failed", errors.getFirst());
+        }
+        return total.get();
     }
 
     long jgitList(Repository db, org.eclipse.jgit.lib.ObjectId[] list, int limit, int nThreads) throws Exception {
@@ -879,7 +922,7 @@ public final class PackBench {
                 sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append("\n");
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nrounds %d; window %d MiB, map limit %d MiB, delta base cache %d MiB, %d random ids (seed %d), %d threads for W5/W6%n",
+        sb.append(String.format(Locale.ROOT, "%nrounds %d; window %d MiB, map limit %d MiB, delta base cache %d MiB, %d random ids (seed %d), %d threads for W4T/W5/W6/W7%n",
                 rounds, windowSize >> 20, mapLimit >> 20, baseCache >> 20, randomPositions.length, seed, threads));
         return sb.toString();
     }
@@ -891,6 +934,7 @@ public final class PackBench {
             case "W3" -> "random ids";
             case "W3N" -> "random ids, no multi-pack-index";
             case "W4" -> "type+size, pack order";
+            case "W4T" -> "W4 on all threads";
             case "W5" -> "verify pack";
             case "W5F" -> "verify pack, no collision detection";
             case "W6" -> "W1 ×2 threads";
@@ -913,8 +957,9 @@ public final class PackBench {
         return lib;
     }
 
-    String svg(Map<String, Map<String, List<Double>>> times) {
-        List<String[]> bars = new ArrayList<>();
+    /** The ratio chart of {@code times}: one bar per workload and other library, its median over smmap4j's. */
+    static String svg(Map<String, Map<String, List<Double>>> times) {
+        List<RatioChart.Bar> bars = new ArrayList<>();
         for (var we : times.entrySet()) {
             List<Double> ours = we.getValue().get(SMMAP);
             if (ours == null) {
@@ -923,31 +968,11 @@ public final class PackBench {
             double om = median(ours);
             for (var le : we.getValue().entrySet()) {
                 if (!le.getKey().equals(SMMAP)) {
-                    bars.add(new String[] {we.getKey() + " " + label(le.getKey(), we.getKey()),
-                            Double.toString(median(le.getValue()) / om)});
+                    bars.add(new RatioChart.Bar(we.getKey() + " " + label(le.getKey(), we.getKey()), median(le.getValue()) / om));
                 }
             }
         }
-        double max = bars.stream().mapToDouble(b -> Double.parseDouble(b[1])).max().orElse(1);
-        int h = 24;
-        int w = 760;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                w, bars.size() * h + 40));
-        sb.append("<text x=\"10\" y=\"16\">time of the other / time of smmap4j (higher = smmap4j faster)</text>\n");
-        double scale = (w - 330) / Math.max(max, 1);
-        for (int i = 0; i < bars.size(); i++) {
-            double r = Double.parseDouble(bars.get(i)[1]);
-            int y = 30 + i * h;
-            sb.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\">%s</text>%n", y + 15, bars.get(i)[0]));
-            sb.append(String.format(Locale.ROOT, "<rect x=\"260\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
-                    y + 3, r * scale, h - 6, r >= 1 ? "#3a7" : "#c44"));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.2f×</text>%n", 265 + r * scale, y + 15, r));
-        }
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"26\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-dasharray=\"3\"/>%n",
-                260 + scale, 260 + scale, bars.size() * h + 34));
-        sb.append("</svg>\n");
-        return sb.toString();
+        return RatioChart.svg("time of the other / time of smmap4j (higher = smmap4j faster)", bars);
     }
 
     static String machine() throws IOException {
