@@ -2,7 +2,6 @@ package io.github.smmap4j.pack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,11 +47,17 @@ public final class GitConfig {
      * Reads {@code file}; a missing file reads as an empty config.
      *
      * @throws RepositoryFormatException if a line is malformed ("bad config line N in file F", as git)
+     * @throws CorruptPackException naming the file if it is longer than 1 GiB (read no further)
      */
     public static GitConfig read(Path file) throws IOException {
+        return read(file, DatabaseOptions.DEFAULT_MAX_METADATA_FILE);
+    }
+
+    /** Reads {@code file} as {@link #read(Path)} does, refusing one longer than {@code maxBytes}. */
+    static GitConfig read(Path file, long maxBytes) throws IOException {
         byte[] b;
         try {
-            b = Files.readAllBytes(file);
+            b = Limits.readWhole(file, maxBytes);
         } catch (NoSuchFileException e) {
             return new GitConfig(file, List.of());
         }

@@ -55,6 +55,17 @@ abstract sealed class IdTable implements AutoCloseable permits PackIndex, MultiP
     }
 
     /**
+     * Refuses a table declaring more than {@code max} objects (the database's
+     * {@code maxObjectCount}), naming the file and the offset of its count (the last fan-out entry).
+     */
+    final void checkCount(int max) throws CorruptPackException {
+        if (count > max) {
+            throw new CorruptPackException(path, fanoutStart + 4L * 255, "declares " + count
+                    + " objects, more than the limit of " + max + " (maxObjectCount)");
+        }
+    }
+
+    /**
      * Maps {@code file} whole through one cursor of {@code manager}, which the caller closes.
      *
      * @param what the kind of file, for messages ("index", "multi-pack-index")

@@ -1,5 +1,8 @@
 package io.github.smmap4j.pack;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -42,5 +45,23 @@ final class Limits {
             return buf;
         }
         return new byte[(int) Math.max(need, Math.min(MAX_ARRAY, 2L * buf.length))];
+    }
+
+    /**
+     * Reads {@code file} whole, refusing one longer than {@code max} bytes after reading no more
+     * than that (the {@code maxMetadataFileSize} cap on the config, packed-refs and reflogs); the
+     * array grows with what the file really holds.
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     */
+    static byte[] readWhole(Path file, long max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes((int) Math.min(max, MAX_ARRAY - 1) + 1);
+            if (b.length > max) {
+                throw new CorruptPackException(file, max, "file is longer than the limit of " + max
+                        + " bytes (maxMetadataFileSize)");
+            }
+            return b;
+        }
     }
 }

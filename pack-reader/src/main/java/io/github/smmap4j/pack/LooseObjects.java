@@ -69,12 +69,7 @@ final class LooseObjects {
                 if (s == null) {
                     throw new MissingObjectException(id);
                 }
-                return new java.io.FilterInputStream(s.content) {
-                    @Override
-                    public void close() throws IOException {
-                        s.close();
-                    }
-                };
+                return new Content(s);
             });
         }
         try (o) {
@@ -154,7 +149,8 @@ final class LooseObjects {
             ObjectType type = sp < 0 ? null : ObjectType.fromName(hdr.substring(0, sp));
             String sz = sp < 0 ? "" : hdr.substring(sp + 1);
             if (type == null || sz.isEmpty() || sz.length() > 19 || !sz.chars().allMatch(Character::isDigit)
-                    || (sz.length() > 1 && sz.charAt(0) == '0')) {
+                    || (sz.length() > 1 && sz.charAt(0) == '0')
+                    || (sz.length() == 19 && sz.compareTo(Long.toString(Long.MAX_VALUE)) > 0)) { // past 2^63 - 1
                 throw new CorruptPackException(f, 0, "bad loose object header '" + hdr + "'");
             }
             // The declared size is what git reports (header, info) whatever the file can hold;
@@ -173,20 +169,53 @@ final class LooseObjects {
 
     /** Reads the whole content of an opened object (which must fit in an array). */
     private static byte[] readAll(Opened o) throws IOException {
-        Path f = o.file;
         byte[] out = new byte[(int) o.size];
-        try {
-            int n = o.content.readNBytes(out, 0, out.length);
-            if (n != out.length) {
-                throw new CorruptPackException(f, 0, "loose object ends after " + n + " of " + o.size + " bytes");
-            }
-            if (o.content.read() >= 0) {
-                throw new CorruptPackException(f, 0, "loose object is longer than its declared " + o.size + " bytes");
-            }
-        } catch (ZipException | EOFException e) {
-            throw new CorruptPackException(f, 0, "bad zlib data: " + e.getMessage(), e);
-        }
+        InputStream in = new Content(o);
+        in.readNBytes(out, 0, out.length); // short only at the declared size: Content fails before
+        in.read(); // the zlib stream must end here (Content fails otherwise)
         return out;
+    }
+
+    /**
+     * The content of an opened loose object, checked as it is read: exactly the declared size,
+     * then the end of the zlib stream. Damage (bad zlib data, a stream ending early or going on)
+     * fails naming the file; closing it closes the object.
+     */
+    private static final class Content extends ObjectStream {
+        private final Opened o;
+        private long left;
+
+        Content(Opened o) {
+            super(o.file);
+            this.o = o;
+            this.left = o.size;
+        }
+
+        @Override
+        int produce(byte[] b, int off, int len) throws IOException {
+            try {
+                if (left == 0) {
+                    if (o.content.read() >= 0) {
+                        throw new CorruptPackException(o.file, 0, "loose object is longer than its declared " + o.size + " bytes");
+                    }
+                    return -1;
+                }
+                int n = o.content.read(b, off, (int) Math.min(len, left));
+                if (n < 0) {
+                    throw new CorruptPackException(o.file, 0, "loose object ends after " + (o.size - left) + " of "
+                            + o.size + " bytes");
+                }
+                left -= n;
+                return n;
+            } catch (ZipException | EOFException e) {
+                throw new CorruptPackException(o.file, 0, "bad zlib data: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        void release() throws IOException {
+            o.close();
+        }
     }
 
     /** Adds ids whose hex starts with {@code prefix} (at least 1 digit) to {@code out}, up to {@code limit}. */

@@ -88,7 +88,13 @@ final class MidxChain {
     /** The layers the chain file lists, base first, up to the first that cannot be used. */
     private static List<MultiPackIndex> chainLayers(Path dir, MidxFiles files, Set<Path> used) {
         List<MultiPackIndex> layers = new ArrayList<>();
-        for (String h : chainHashes(dir.resolve(CHAIN_FILE), files.format(), files::warn)) {
+        List<String> hashes = chainHashes(dir.resolve(CHAIN_FILE), files.format(), files::warn);
+        if (hashes.size() > files.maxLayers()) {
+            files.warn(dir.resolve(CHAIN_FILE) + ": multi-pack-index chain of " + hashes.size() + " layers, more than the limit of "
+                    + files.maxLayers() + " (maxMidxLayers; the layers above are not used)");
+            hashes = hashes.subList(0, files.maxLayers());
+        }
+        for (String h : hashes) {
             Path layer = layerPath(dir, h);
             used.add(layer);
             MultiPackIndex mi = files.get(layer);

@@ -25,6 +25,8 @@ final class MidxFiles {
     private final MapManager manager;
     private final ObjectFormat format;
     private final Consumer<String> warnings;
+    private final int maxObjectCount;
+    private final int maxLayers;
     private final Map<Path, Opened> byPath = new HashMap<>();
     private final List<MultiPackIndex> retired = new ArrayList<>();
 
@@ -33,9 +35,21 @@ final class MidxFiles {
     }
 
     MidxFiles(MapManager manager, ObjectFormat format, Consumer<String> warnings) {
+        this(manager, format, warnings, Integer.MAX_VALUE, DatabaseOptions.DEFAULT_MAX_MIDX_LAYERS);
+    }
+
+    /** With the database's caps: objects in one file, layers of a chain used. */
+    MidxFiles(MapManager manager, ObjectFormat format, Consumer<String> warnings, int maxObjectCount, int maxLayers) {
         this.manager = manager;
         this.format = format;
         this.warnings = warnings;
+        this.maxObjectCount = maxObjectCount;
+        this.maxLayers = maxLayers;
+    }
+
+    /** Returns how many layers of a chain may be used. */
+    int maxLayers() {
+        return maxLayers;
     }
 
     /** Returns the object format the files must have. */
@@ -60,6 +74,13 @@ final class MidxFiles {
         MultiPackIndex m = null;
         try {
             m = MultiPackIndex.open(manager, file, format);
+            try {
+                m.checkCount(maxObjectCount);
+            } catch (CorruptPackException e) {
+                m.close();
+                m = null;
+                throw e;
+            }
         } catch (IOException | RuntimeException | InternalError e) { // InternalError: truncated while mapped
             warn(e.getMessage() + " (multi-pack-index ignored)");
         }

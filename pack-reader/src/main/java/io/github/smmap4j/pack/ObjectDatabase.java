@@ -1,7 +1,6 @@
 package io.github.smmap4j.pack;
 
 import io.github.smmap4j.core.MapManager;
-import io.github.smmap4j.core.SlidingWindowMapManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -33,30 +32,17 @@ public final class ObjectDatabase implements AutoCloseable {
     private final boolean ownsManager;
     private final Storage storage;
     private final ReaderPool pool;
+    private final DatabaseOptions options;
     private volatile boolean closed;
 
-    private ObjectDatabase(Builder b, RepositoryLayout layout, GitConfig config, ObjectFormat format, boolean readMidx)
-            throws IOException {
+    private ObjectDatabase(DatabaseOptions o, RepositoryLayout layout, GitConfig config, ObjectFormat format,
+                           boolean readMidx) throws IOException {
         this.layout = layout;
         this.config = config;
-        if (b.manager != null) {
-            this.manager = b.manager;
-            this.ownsManager = false;
-        } else {
-            SlidingWindowMapManager.Builder mb = SlidingWindowMapManager.builder();
-            if (b.windowSize >= 0) {
-                mb.windowSize(b.windowSize);
-            }
-            if (b.maxMappedMemory > 0) {
-                mb.maxMappedMemory(b.maxMappedMemory);
-            }
-            this.manager = mb.build();
-            this.ownsManager = true;
-        }
-        this.storage = new Storage(new PackDirectory(manager, format, layout.objectDirs(), b.lenientPacks,
-                readMidx, b.warnings),
-                new LooseObjects(layout.objectDirs(), format), new DeltaBaseCache(b.baseCacheBytes), format,
-                b.streamThreshold, b.maxObjectSize);
+        this.options = o;
+        this.ownsManager = o.manager == null;
+        this.manager = ownsManager ? o.newManager() : o.manager;
+        this.storage = o.storage(manager, layout.objectDirs(), format, readMidx);
         this.pool = new ReaderPool(storage);
         try {
             storage.packs().rescan();
@@ -179,39 +165,8 @@ public final class ObjectDatabase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code name} is not hex or too short/long
      */
     public ObjectId resolve(String name) throws IOException {
-        ObjectFormat format = format();
-        if (!ObjectId.isHex(name) || name.length() > format.hexLength()) {
-            throw new IllegalArgumentException("not an object id or abbreviation: " + name);
-        }
-        if (name.length() == format.hexLength()) {
-            ObjectId id = ObjectId.fromHex(name);
-            if (!has(id)) {
-                throw new MissingObjectException(id);
-            }
-            return id;
-        }
-        if (name.length() < 4) {
-            throw new IllegalArgumentException("abbreviation " + name + " is shorter than 4 hex digits");
-        }
-        List<ObjectId> found = candidates(name);
-        if (found.isEmpty() && storage.packs().rescanIfChanged()) {
-            found = candidates(name);
-        }
-        if (found.isEmpty()) {
-            throw new MissingObjectException(name);
-        }
-        if (found.size() > 1) {
-            throw new AmbiguousObjectException(name, found);
-        }
-        return found.getFirst();
-    }
-
-    private List<ObjectId> candidates(String prefix) throws IOException {
-        List<ObjectId> out = new ArrayList<>();
         ensureOpen();
-        storage.packs().resolve(prefix, out, 1000);
-        storage.loose().resolve(prefix, out, 1000);
-        return out.stream().distinct().sorted().toList();
+        return Abbreviation.resolve(storage, pool, name);
     }
 
     /** Calls {@code action} for every object id once, in id order (merging packs and loose objects). */
@@ -306,6 +261,11 @@ public final class ObjectDatabase implements AutoCloseable {
         return manager;
     }
 
+    /** The settings it was opened with (the caps refs and names are read under). */
+    DatabaseOptions options() {
+        return options;
+    }
+
     /** The parts every reader shares (for the verifier and tests). */
     Storage storage() {
         return storage;
@@ -340,17 +300,7 @@ public final class ObjectDatabase implements AutoCloseable {
     /** Configures an {@link ObjectDatabase}. */
     public static final class Builder {
         private final Path repo;
-        private MapManager manager;
-        private long windowSize = -1;
-        private long maxMappedMemory = -1;
-        private long baseCacheBytes = DEFAULT_BASE_CACHE;
-        private long streamThreshold = DEFAULT_STREAM_THRESHOLD;
-        private long maxObjectSize = Limits.MAX_ARRAY;
-        private ObjectFormat format;
-        private boolean lenientPacks;
-        /** Null: as the repository's {@code core.multiPackIndex} says (default true). */
-        private Boolean multiPackIndex;
-        private Consumer<String> warnings = message -> { };
+        private final DatabaseOptions o = new DatabaseOptions();
 
         private Builder(Path repo) {
             this.repo = repo;
@@ -358,40 +308,69 @@ public final class ObjectDatabase implements AutoCloseable {
 
         /** Reads through {@code m}, which the caller keeps and closes; overrides window settings. */
         public Builder mapManager(MapManager m) {
-            this.manager = m;
+            o.manager = m;
             return this;
         }
 
         /** Sets the window size of the database's own sliding manager (0 maps whole files). */
         public Builder windowSize(long bytes) {
-            this.windowSize = bytes;
+            o.windowSize = bytes;
             return this;
         }
 
         /** Sets the mapped-memory limit of the database's own manager. */
         public Builder maxMappedMemory(long bytes) {
-            this.maxMappedMemory = bytes;
+            o.maxMappedMemory = bytes;
             return this;
         }
 
         /** Sets the delta base cache size in bytes (0 disables it). */
         public Builder deltaBaseCache(long bytes) {
-            this.baseCacheBytes = nonNegative("deltaBaseCache", bytes);
+            o.deltaBaseCache(bytes);
             return this;
         }
 
         /** Objects larger than this are returned as streaming loaders. */
         public Builder streamThreshold(long bytes) {
-            this.streamThreshold = nonNegative("streamThreshold", bytes);
+            o.streamThreshold(bytes);
             return this;
         }
 
-        /** Refuses to materialize objects (and deltas) larger than this (at most the largest array). */
+        /**
+         * Refuses to materialize objects and deltas larger than this, before allocating: a pack
+         * entry, delta or loose object declaring more fails with {@link CorruptPackException}
+         * naming file and offset. Default: the largest array (~2 GiB); servers should set less.
+         */
         public Builder maxObjectSize(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxObjectSize must be > 0: " + bytes);
-            }
-            this.maxObjectSize = Math.min(bytes, Limits.MAX_ARRAY);
+            o.maxObjectSize(bytes);
+            return this;
+        }
+
+        /**
+         * The most objects one pack index or multi-pack-index may declare (default and most:
+         * 2^31 - 1, the formats' limit); more: {@link CorruptPackException} naming the index and
+         * offset, a multi-pack-index ignored with a warning. Bounds a pack's heap per object.
+         */
+        public Builder maxObjectCount(long count) {
+            o.maxObjectCount(count);
+            return this;
+        }
+
+        /**
+         * The most layers of a multi-pack-index chain used (default 1000); the layers above are
+         * left out with a warning, their packs searched one by one.
+         */
+        public Builder maxMidxLayers(int layers) {
+            o.maxMidxLayers(layers);
+            return this;
+        }
+
+        /**
+         * The largest {@code config}, {@code packed-refs}, reflog, alternates or {@code .git} file,
+         * each read whole (default 1 GiB); a longer one fails with {@link CorruptPackException} naming it.
+         */
+        public Builder maxMetadataFileSize(long bytes) {
+            o.maxMetadataFile(bytes);
             return this;
         }
 
@@ -403,7 +382,7 @@ public final class ObjectDatabase implements AutoCloseable {
          * at open (and at a rescan).
          */
         public Builder lenientPacks(boolean lenient) {
-            this.lenientPacks = lenient;
+            o.lenientPacks = lenient;
             return this;
         }
 
@@ -415,7 +394,7 @@ public final class ObjectDatabase implements AutoCloseable {
          * {@code core.multiPackIndex} (true when it is not set); this call wins over it.
          */
         public Builder multiPackIndex(boolean read) {
-            this.multiPackIndex = read;
+            o.multiPackIndex = read;
             return this;
         }
 
@@ -426,21 +405,14 @@ public final class ObjectDatabase implements AutoCloseable {
          * Default: discarded.
          */
         public Builder warnings(Consumer<String> sink) {
-            this.warnings = java.util.Objects.requireNonNull(sink, "sink");
+            o.warnings(sink);
             return this;
         }
 
         /** Forces the object format instead of reading {@code extensions.objectFormat}. */
         public Builder format(ObjectFormat f) {
-            this.format = f;
+            o.format = f;
             return this;
-        }
-
-        private static long nonNegative(String name, long v) {
-            if (v < 0) {
-                throw new IllegalArgumentException(name + " must be >= 0: " + v);
-            }
-            return v;
         }
 
         /**
@@ -453,11 +425,11 @@ public final class ObjectDatabase implements AutoCloseable {
          *         boolean (unless {@link #multiPackIndex} was called)
          */
         public ObjectDatabase build() throws IOException {
-            RepositoryLayout layout = RepositoryLayout.find(repo);
-            GitConfig config = GitConfig.read(layout.gitDir().resolve("config"));
+            RepositoryLayout layout = RepositoryLayout.find(repo, o.maxMetadataFile);
+            GitConfig config = GitConfig.read(layout.gitDir().resolve("config"), o.maxMetadataFile);
             ObjectFormat declared = RepositoryFormat.check(config);
-            boolean readMidx = multiPackIndex != null ? multiPackIndex : config.getBoolean("core.multiPackIndex", true);
-            return new ObjectDatabase(this, layout, config, format != null ? format : declared, readMidx);
+            boolean readMidx = o.multiPackIndex != null ? o.multiPackIndex : config.getBoolean("core.multiPackIndex", true);
+            return new ObjectDatabase(o.copy(), layout, config, o.format != null ? o.format : declared, readMidx);
         }
     }
 }

@@ -75,6 +75,7 @@ public final class ObjectLoader {
                 if (n != out.length) {
                     throw new IOException("object " + id.name() + " ended after " + n + " of " + size + " bytes");
                 }
+                checkEnd(in);
                 return out;
             }
             // A declared size may be a lie: let the array grow with what the data really yields.
@@ -82,7 +83,15 @@ public final class ObjectLoader {
             if (out.length != size) {
                 throw new IOException("object " + id.name() + " ended after " + out.length + " of " + size + " bytes");
             }
+            checkEnd(in);
             return out;
+        }
+    }
+
+    /** Past the declared size a stream must end (its own check of the data's end runs here). */
+    private void checkEnd(InputStream in) throws IOException {
+        if (in.read() >= 0) {
+            throw new IOException("object " + id.name() + " is longer than its declared " + size + " bytes");
         }
     }
 

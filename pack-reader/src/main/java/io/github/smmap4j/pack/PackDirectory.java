@@ -51,6 +51,7 @@ final class PackDirectory {
 
     /** False: multi-pack-indexes are not read (git's {@code core.multiPackIndex=false}). */
     private final boolean readMidx;
+    private final int maxObjectCount;
     private final MidxFiles midxFiles;
     /** Receives a message for each damaged file ignored: a multi-pack-index, a pack's {@code .rev}. */
     private final Consumer<String> warnings;
@@ -82,13 +83,29 @@ final class PackDirectory {
      */
     PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs, boolean lenient, boolean readMidx,
                   Consumer<String> warnings) {
+        this(manager, format, objectDirs, readMidx, options(lenient, warnings));
+    }
+
+    /**
+     * Creates the directory of {@code objectDirs}' packs, with the database's leniency, warnings
+     * and caps on the files ({@code maxObjectCount}, {@code maxMidxLayers}).
+     */
+    PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs, boolean readMidx, DatabaseOptions o) {
         this.manager = manager;
         this.format = format;
         this.objectDirs = objectDirs;
-        this.lenient = lenient;
+        this.lenient = o.lenientPacks;
         this.readMidx = readMidx;
-        this.midxFiles = new MidxFiles(manager, format, warnings);
-        this.warnings = warnings;
+        this.maxObjectCount = o.maxObjectCount;
+        this.midxFiles = new MidxFiles(manager, format, o.warnings, o.maxObjectCount, o.maxMidxLayers);
+        this.warnings = o.warnings;
+    }
+
+    private static DatabaseOptions options(boolean lenient, Consumer<String> warnings) {
+        DatabaseOptions o = new DatabaseOptions();
+        o.lenientPacks = lenient;
+        o.warnings(warnings);
+        return o;
     }
 
     /** Why packs could not be used at the last scan: unreadable indexes, then unusable packs. */
@@ -282,6 +299,12 @@ final class PackDirectory {
                 if (p == null) {
                     try {
                         p = PackFile.open(packIds.getAndIncrement(), manager, idx, pack, format, lenient);
+                        try {
+                            p.index.checkCount(maxObjectCount);
+                        } catch (CorruptPackException e) {
+                            p.close();
+                            throw e;
+                        }
                     } catch (IOException e) {
                         if (e instanceof NoSuchFileException || !Files.exists(idx) || !Files.exists(pack)) {
                             continue; // deleted between listing and opening (gc/repack at work)

@@ -2,7 +2,6 @@ package io.github.smmap4j.pack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,9 +42,14 @@ final class PackedRefs {
      *         "unterminated line" message, if git would refuse the file
      */
     static PackedRefs read(Path file, ObjectFormat format) throws IOException {
+        return read(file, format, DatabaseOptions.DEFAULT_MAX_METADATA_FILE);
+    }
+
+    /** Reads {@code file} as {@link #read(Path, ObjectFormat)} does, refusing one longer than {@code maxBytes}. */
+    static PackedRefs read(Path file, ObjectFormat format, long maxBytes) throws IOException {
         byte[] b;
         try {
-            b = Files.readAllBytes(file);
+            b = Limits.readWhole(file, maxBytes);
         } catch (NoSuchFileException e) {
             b = new byte[0];
         }

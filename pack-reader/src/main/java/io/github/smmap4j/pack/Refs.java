@@ -36,11 +36,23 @@ final class Refs {
 
     private final Path gitDir;
     private final ObjectFormat format;
+    /** The largest packed-refs or reflog read (the database's {@code maxMetadataFileSize}). */
+    private final long maxFile;
     private PackedRefs packed;
 
     Refs(Path gitDir, ObjectFormat format) {
+        this(gitDir, format, DatabaseOptions.DEFAULT_MAX_METADATA_FILE);
+    }
+
+    /** The refs of {@code db}, read under its cap on files read whole. */
+    Refs(ObjectDatabase db) {
+        this(db.gitDir(), db.format(), db.options().maxMetadataFile);
+    }
+
+    private Refs(Path gitDir, ObjectFormat format, long maxFile) {
         this.gitDir = gitDir;
         this.format = format;
+        this.maxFile = maxFile;
     }
 
     Path gitDir() {
@@ -54,7 +66,7 @@ final class Refs {
     /** The packed refs, read on first use. */
     private PackedRefs packed() throws IOException {
         if (packed == null) {
-            packed = PackedRefs.read(gitDir.resolve("packed-refs"), format);
+            packed = PackedRefs.read(gitDir.resolve("packed-refs"), format, maxFile);
         }
         return packed;
     }
@@ -218,7 +230,7 @@ final class Refs {
             return null;
         }
         Path f = file("logs/" + name);
-        return f != null && Files.isRegularFile(f) ? Reflog.parse(Files.readAllBytes(f), format) : null;
+        return f != null && Files.isRegularFile(f) ? Reflog.parse(Limits.readWhole(f, maxFile), format) : null;
     }
 
     /**

@@ -45,7 +45,7 @@ public final class ReplaceRefs {
      * first reads an object): a malformed {@code packed-refs} fails that use, not this call.
      */
     public static ReplaceRefs lazy(ObjectDatabase db, String base) {
-        Refs refs = new Refs(db.gitDir(), db.format());
+        Refs refs = new Refs(db);
         return new ReplaceRefs(() -> read(refs, base).map);
     }
 
@@ -77,7 +77,7 @@ public final class ReplaceRefs {
      *         {@code packed-refs} is malformed where git reads it ({@link CorruptPackException})
      */
     public static ReplaceRefs read(ObjectDatabase db, String base) throws IOException {
-        return read(new Refs(db.gitDir(), db.format()), base);
+        return read(new Refs(db), base);
     }
 
     static ReplaceRefs read(Refs refs, String base) throws IOException {

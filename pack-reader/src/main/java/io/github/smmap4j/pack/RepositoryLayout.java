@@ -27,6 +27,11 @@ record RepositoryLayout(Path gitDir, List<Path> objectDirs) {
      * @throws FileNotFoundException if {@code repo} is not a git repository
      */
     static RepositoryLayout find(Path repo) throws IOException {
+        return find(repo, DatabaseOptions.DEFAULT_MAX_METADATA_FILE);
+    }
+
+    /** Finds the repository at {@code repo}, reading a {@code .git} file or alternates file only up to {@code maxFile} bytes. */
+    static RepositoryLayout find(Path repo, long maxFile) throws IOException {
         Path r = repo.toAbsolutePath().normalize();
         Path gitDir;
         Path objects;
@@ -34,7 +39,7 @@ record RepositoryLayout(Path gitDir, List<Path> objectDirs) {
             gitDir = r.resolve(".git");
             objects = gitDir.resolve("objects");
         } else if (Files.isRegularFile(r.resolve(".git"))) {
-            gitDir = gitFileTarget(r);
+            gitDir = gitFileTarget(r, maxFile);
             objects = gitDir.resolve("objects");
         } else if (Files.isDirectory(r.resolve("objects")) && Files.exists(r.resolve("HEAD"))) {
             gitDir = r;
@@ -47,19 +52,24 @@ record RepositoryLayout(Path gitDir, List<Path> objectDirs) {
             throw new FileNotFoundException("not a git repository (or objects directory): " + r);
         }
         Set<Path> dirs = new LinkedHashSet<>();
-        collectAlternates(objects, dirs, 0);
+        collectAlternates(objects, dirs, 0, maxFile);
         return new RepositoryLayout(gitDir, List.copyOf(dirs));
     }
 
-    private static Path gitFileTarget(Path workTree) throws IOException {
-        String s = Files.readString(workTree.resolve(".git")).strip();
+    private static Path gitFileTarget(Path workTree, long maxFile) throws IOException {
+        String s = utf8(Limits.readWhole(workTree.resolve(".git"), maxFile)).strip();
         if (!s.startsWith("gitdir:")) {
             throw new FileNotFoundException("not a git repository: " + workTree + " (bad .git file)");
         }
         return workTree.resolve(s.substring(7).strip()).normalize();
     }
 
-    private static void collectAlternates(Path objects, Set<Path> out, int depth) throws IOException {
+    /** Decodes {@code b} as UTF-8, refusing malformed bytes as {@code Files.readString} does. */
+    private static String utf8(byte[] b) throws java.nio.charset.CharacterCodingException {
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+    }
+
+    private static void collectAlternates(Path objects, Set<Path> out, int depth, long maxFile) throws IOException {
         Path real = objects.toRealPath();
         if (!out.add(real) || depth > MAX_ALTERNATE_DEPTH) {
             return;
@@ -68,14 +78,14 @@ record RepositoryLayout(Path gitDir, List<Path> objectDirs) {
         if (!Files.isRegularFile(alt)) {
             return;
         }
-        for (String line : Files.readAllLines(alt)) {
+        for (String line : utf8(Limits.readWhole(alt, maxFile)).lines().toList()) {
             String s = line.strip();
             if (s.isEmpty() || s.startsWith("#")) {
                 continue;
             }
             Path p = real.resolve(s).normalize();
             if (Files.isDirectory(p)) {
-                collectAlternates(p, out, depth + 1);
+                collectAlternates(p, out, depth + 1, maxFile);
             }
         }
     }

@@ -74,6 +74,7 @@ final class ReverseIndex implements AutoCloseable {
         WindowCursor c = null;
         try {
             int h = pack.format.length();
+            checkLength(file, Files.size(file), pack.index.objectCount(), h); // before mapping: no more than the pack can back
             c = IdTable.mapWhole(manager, file, HEADER + 2L * h, "reverse index");
             check(pack, c.path(), c.segment());
             ReverseIndex r = new ReverseIndex(pack, c, null);
@@ -89,16 +90,21 @@ final class ReverseIndex implements AutoCloseable {
         }
     }
 
+    /** A {@code .rev} of {@code n} entries has exactly this many bytes: header, positions, two checksums. */
+    private static void checkLength(Path file, long size, int n, int h) throws CorruptPackException {
+        long want = HEADER + 4L * n + 2L * h;
+        if (size != want) {
+            throw new CorruptPackException(file, Math.min(want, size), "reverse-index file is corrupt: "
+                    + size + " bytes where " + n + " objects need " + want);
+        }
+    }
+
     /** Checks a mapped {@code .rev} against {@code pack}: layout, header, pack checksum, every position. */
     private static void check(PackFile pack, Path file, MemorySegment s) throws CorruptPackException {
         PackIndex idx = pack.index;
         int n = idx.objectCount();
         int h = pack.format.length();
-        long want = HEADER + 4L * n + 2L * h;
-        if (s.byteSize() != want) {
-            throw new CorruptPackException(file, Math.min(want, s.byteSize()), "reverse-index file is corrupt: "
-                    + s.byteSize() + " bytes where " + n + " objects need " + want);
-        }
+        checkLength(file, s.byteSize(), n, h);
         if (s.get(IdTable.INT_BE, 0) != MAGIC) {
             throw new CorruptPackException(file, 0, "reverse-index file has unknown signature");
         }

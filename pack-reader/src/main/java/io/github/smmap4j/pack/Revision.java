@@ -109,7 +109,7 @@ public final class Revision {
      */
     public Revision(ObjectDatabase db) {
         this.db = db;
-        this.refs = new Refs(db.gitDir(), db.format());
+        this.refs = new Refs(db);
     }
 
     /** Reads every object on the way as its replacement in {@code replace} (git's default); returns this. */

@@ -19,7 +19,8 @@ import java.util.List;
  * byte, as git's C strings read it.
  *
  * <p>Queued commands are kept compactly (a kind byte, a length and the name's bytes), at most
- * {@link #MAX_QUEUED} bytes of them (about 1.4 million {@code info <id>} lines): more without a
+ * {@link #MAX_QUEUED} bytes of them by default (about 1.4 million {@code info <id>} lines; the
+ * environment's {@code SMMAP4J_BATCH_MAX_QUEUED} sets another cap): more without a
  * {@code flush} ends the run with a {@code fatal:} message, so memory stays bounded (git keeps
  * any number).
  */
@@ -43,6 +44,7 @@ final class BatchCommands {
     private static final byte CONTENTS = 1;
 
     private final BatchInput input;
+    private final int maxQueued;
     private final boolean buffered;
     private final Executor executor;
     private final List<byte[]> chunks = new ArrayList<>();
@@ -52,6 +54,12 @@ final class BatchCommands {
     private long queued;
 
     BatchCommands(BatchInput input, boolean buffered, Executor executor) {
+        this(input, buffered, executor, MAX_QUEUED);
+    }
+
+    /** As {@link #BatchCommands(BatchInput, boolean, Executor)}, queuing at most {@code maxQueued} bytes. */
+    BatchCommands(BatchInput input, boolean buffered, Executor executor, int maxQueued) {
+        this.maxQueued = maxQueued;
         this.input = input;
         this.buffered = buffered;
         this.executor = executor;
@@ -104,8 +112,8 @@ final class BatchCommands {
             return;
         }
         int need = 5 + name.length();
-        if (queued + need > MAX_QUEUED) {
-            throw CliException.fatal("more than " + MAX_QUEUED + " bytes of commands queued without a flush");
+        if (queued + (long) need > maxQueued) {
+            throw CliException.fatal("more than " + maxQueued + " bytes of commands queued without a flush");
         }
         if (chunk == null || chunk.length - used < need) {
             if (chunk != null) {

@@ -15,7 +15,8 @@ import java.util.Arrays;
  * git splits it. Reads stdin only when the line before has been handed out, so a caller that
  * flushes after each line answers an interactive writer before waiting for its next line.
  *
- * <p>A line may hold at most {@link #MAX_LINE} bytes (git has no limit): a longer one ends the
+ * <p>A line may hold at most {@link #MAX_LINE} bytes by default (git has no limit; the
+ * environment's {@code SMMAP4J_BATCH_MAX_LINE} sets another cap): a longer one ends the
  * command with a {@code fatal:} message once that many bytes are read, so memory stays bounded
  * whatever the input. No object name comes near it.
  */
@@ -36,12 +37,19 @@ final class BatchInput {
     private int pos;
     private boolean eof;
     private byte[] line = new byte[256];
+    private final int maxLine;
 
     /**
      * @param nul       true if lines end with NUL ({@code -z}, {@code -Z}), false for newlines
      * @param splitRest true to split off the {@code %(rest)} text in {@link #next()}
      */
     BatchInput(InputStream in, boolean nul, boolean splitRest) {
+        this(in, nul, splitRest, MAX_LINE);
+    }
+
+    /** As {@link #BatchInput(InputStream, boolean, boolean)}, lines of at most {@code maxLine} bytes. */
+    BatchInput(InputStream in, boolean nul, boolean splitRest, int maxLine) {
+        this.maxLine = maxLine;
         this.in = in;
         this.nul = nul;
         this.splitRest = splitRest;
@@ -77,11 +85,11 @@ final class BatchInput {
                 if (b == term) {
                     return text(ll);
                 }
-                if (ll == MAX_LINE) {
-                    throw CliException.fatal("input line longer than " + MAX_LINE + " bytes");
+                if (ll == maxLine) {
+                    throw CliException.fatal("input line longer than " + maxLine + " bytes");
                 }
                 if (ll == line.length) {
-                    line = Arrays.copyOf(line, Math.min(ll * 2, MAX_LINE));
+                    line = Arrays.copyOf(line, (int) Math.min(ll * 2L, maxLine));
                 }
                 line[ll++] = b;
             }

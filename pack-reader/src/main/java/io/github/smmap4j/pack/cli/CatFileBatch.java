@@ -74,13 +74,30 @@ final class CatFileBatch {
     }
 
     private void fromStdin() throws IOException {
-        BatchInput input = new BatchInput(cli.in(), nul, fmt.splitRest);
+        BatchInput input = new BatchInput(cli.in(), nul, fmt.splitRest, cap("SMMAP4J_BATCH_MAX_LINE", BatchInput.MAX_LINE));
         for (BatchInput.Line line = input.next(); line != null; line = input.next()) {
             one(writer, line.name(), line.rest());
             if (!buffered) {
                 writer.flush();
             }
         }
+    }
+
+    /**
+     * A cap on batch input from the environment ({@code SMMAP4J_BATCH_MAX_LINE},
+     * {@code SMMAP4J_BATCH_MAX_QUEUED}: a size such as {@code 4096} or {@code 64k}, 1 byte to
+     * 1 GiB), else {@code dflt}.
+     */
+    private int cap(String variable, int dflt) {
+        String v = cli.env().get(variable);
+        if (v == null) {
+            return dflt;
+        }
+        long n = Args.size(variable, v);
+        if (n < 1 || n > 1 << 30) {
+            throw CliException.fatal("bad size for " + variable + ": '" + v + "' (1 byte to 1g)");
+        }
+        return (int) n;
     }
 
     /**
@@ -91,7 +108,8 @@ final class CatFileBatch {
         BatchWriter info = newWriter(false);
         BatchWriter contents = newWriter(true);
         try {
-            new BatchCommands(new BatchInput(cli.in(), nul, false), buffered, new BatchCommands.Executor() {
+            BatchInput input = new BatchInput(cli.in(), nul, false, cap("SMMAP4J_BATCH_MAX_LINE", BatchInput.MAX_LINE));
+            new BatchCommands(input, buffered, new BatchCommands.Executor() {
                 @Override
                 public void run(boolean withContents, String name) throws IOException {
                     one(withContents ? contents : info, name, null);
@@ -101,7 +119,7 @@ final class CatFileBatch {
                 public void flush() throws IOException {
                     writer.flush();
                 }
-            }).run();
+            }, cap("SMMAP4J_BATCH_MAX_QUEUED", BatchCommands.MAX_QUEUED)).run();
         } finally {
             reader.close();
         }

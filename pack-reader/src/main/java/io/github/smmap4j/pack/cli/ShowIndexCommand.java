@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -115,8 +116,12 @@ final class ShowIndexCommand {
             throw CliException.fatal("corrupt index file");
         }
         int n = (int) nr;
-        byte[] ids = new byte[n * h];
+        // The count is only a claim: the ids array grows with what stdin really holds.
+        byte[] ids = new byte[Math.min(n, 1 << 16) * h];
         for (int i = 0; i < n; i++) {
+            if ((i + 1) * h > ids.length) {
+                ids = Arrays.copyOf(ids, (int) Math.min((long) n * h, 2L * ids.length));
+            }
             try {
                 in.readFully(ids, i * h, h);
             } catch (EOFException e) {

@@ -89,7 +89,7 @@ class BatchCommandFuzzTest {
             CliRunner.Run ours = CliRunner.ours(repo, in, args.toArray(String[]::new));
             assertTrue(ours.code() == 0 || ours.code() == 128 || ours.code() == 129, "exit " + ours.code() + ": " + where);
             assertFalse(JAVA.matcher(ours.err()).find(), "Java on stderr: " + ours.err() + " " + where);
-            if (i % GIT_EVERY == 0 && !contentsWithoutType(args) && !currentBranchReflogDate(in)) {
+            if (i % GIT_EVERY == 0 && !contentsWithoutType(args) && !currentBranchReflogDate(in) && !searchNotUtf8(in)) {
                 CliRunner.Run git = CliRunner.git(repo, in, args.toArray(String[]::new));
                 try {
                     CliGoldenTest.assertSame(git, ours, where + "; git's stderr: " + git.err());
@@ -133,6 +133,34 @@ class BatchCommandFuzzTest {
             }
         }
         return false;
+    }
+
+    /**
+     * True if a line holding a message search ({@code :/} or {@code ^{/}) has bytes that are not
+     * UTF-8: git matches such bytes inside the messages' bytes (a lone 0x9f matches the second
+     * byte of "ß"), here they become U+FFFD and match nothing (README: not supported).
+     */
+    private static boolean searchNotUtf8(byte[] in) {
+        int start = 0;
+        for (int k = 0; k <= in.length; k++) {
+            if (k == in.length || in[k] == '\n' || in[k] == 0) {
+                String latin = new String(in, start, k - start, StandardCharsets.ISO_8859_1);
+                if ((latin.contains(":/") || latin.contains("{/")) && !utf8(in, start, k - start)) {
+                    return true;
+                }
+                start = k + 1;
+            }
+        }
+        return false;
+    }
+
+    private static boolean utf8(byte[] b, int off, int len) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b, off, len));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** git 2.39 asserts on {@code contents} with a format lacking {@code %(objecttype)} (a documented difference). */

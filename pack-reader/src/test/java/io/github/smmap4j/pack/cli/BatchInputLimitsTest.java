@@ -115,6 +115,28 @@ class BatchInputLimitsTest {
         assertEquals(0, o.out().length);
     }
 
+    /** The caps set through the environment: a line of the cap reads, one byte more and one queued byte more fail cleanly. */
+    @Test
+    void capsSetByTheEnvironment() {
+        Path repo = Fixtures.repo("history");
+        java.util.Map<String, String> env = java.util.Map.of("SMMAP4J_BATCH_MAX_LINE", "64", "SMMAP4J_BATCH_MAX_QUEUED", "1k");
+        byte[] atCap = concat(ascii("HEAD\n"), repeat('a', 64), ascii("\nHEAD\n"));
+        CliGoldenTest.assertSame(CliRunner.git(repo, atCap, "cat-file", "--batch-check"),
+                CliRunner.ours(repo, atCap, env, "cat-file", "--batch-check"), "at an environment cap of 64");
+        byte[] over = concat(ascii("HEAD\n"), repeat('a', 65), ascii("\nHEAD\n"));
+        CliRunner.Run r = CliRunner.ours(repo, over, env, "cat-file", "--batch-check");
+        assertEquals(128, r.code());
+        assertEquals("fatal: input line longer than 64 bytes\n", r.err());
+        assertArrayEquals(CliRunner.git(repo, ascii("HEAD\n"), "cat-file", "--batch-check").out(), r.out());
+        byte[] queued = concat(ascii("info HEAD\nflush\n"), ascii("info HEAD\n".repeat(1024 / 9 + 1)));
+        r = CliRunner.ours(repo, queued, env, "cat-file", "--batch-command", "--buffer");
+        assertEquals(128, r.code());
+        assertEquals("fatal: more than 1024 bytes of commands queued without a flush\n", r.err());
+        r = CliRunner.ours(repo, ascii("HEAD\n"), java.util.Map.of("SMMAP4J_BATCH_MAX_LINE", "0"), "cat-file", "--batch-check");
+        assertEquals(128, r.code());
+        assertTrue(r.err().startsWith("fatal: bad size for SMMAP4J_BATCH_MAX_LINE"), r.err());
+    }
+
     /** More queued bytes than the cap: a clean error; what earlier flushes printed stays. */
     @Test
     void queueCap() {
