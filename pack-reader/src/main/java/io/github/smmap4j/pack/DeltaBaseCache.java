@@ -2,6 +2,8 @@ package io.github.smmap4j.pack;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A bounded cache of inflated delta bases, keyed by (pack, offset) and sized in bytes. Shared by
@@ -17,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Recency is CLOCK's: a hit only sets its entry's {@code hit} bit (a plain map lookup, no
  * lock: many threads hitting the same roots never wait on each other); inserts, which follow a
- * miss and its inflation, take the lock and sweep: a probation entry whose bit is set moves to
- * the protected segment, a protected one gets a second chance at its tail, others leave.
+ * miss and its inflation, queue the entry and never wait either: whichever inserting thread gets
+ * the lock ({@code tryLock}) enters every queued entry and sweeps, while the others go on reading.
+ * The sweep: a probation entry whose bit is set moves to the protected segment, a protected one
+ * gets a second chance at its tail, others leave. An entry is found by hits once entered.
  *
  * <p>Besides results it holds inflated delta data (the instructions, under a key of their own),
  * for the readers to skip re-inflating large deltas.
@@ -32,14 +36,17 @@ final class DeltaBaseCache {
     private static final class Node {
         final long key;
         final Entry entry;
+        /** Immutable: enters the protected segment directly. */
+        final boolean needed;
         /** Set by a hit (no lock), cleared by the sweep (under the lock). */
         volatile boolean hit;
         /** Guarded by the cache's lock: in the protected segment, or gone from the cache. */
         boolean hot, gone;
 
-        Node(long key, Entry entry) {
+        Node(long key, Entry entry, boolean needed) {
             this.key = key;
             this.entry = entry;
+            this.needed = needed;
         }
 
         int length() {
@@ -51,7 +58,10 @@ final class DeltaBaseCache {
     private final long protectedMax;
     /** Every live entry; written under {@code lock}, read without it. */
     private final ConcurrentHashMap<Long, Node> map = new ConcurrentHashMap<>(256);
-    private final Object lock = new Object();
+    /** Taken by tryLock only on the read path (inserts never wait), by lock() in clear and bytes. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Lock-free: entries inserted but not yet entered; drained by whoever holds {@code lock}. */
+    private final ConcurrentLinkedQueue<Node> pending = new ConcurrentLinkedQueue<>();
     /** Guarded by {@code lock}: the segments, oldest first (entries marked gone are skipped). */
     private final ArrayDeque<Node> probation = new ArrayDeque<>(), hot = new ArrayDeque<>();
     /** Guarded by {@code lock}. */
@@ -130,22 +140,34 @@ final class DeltaBaseCache {
         if (maxBytes <= 0 || key < 0 || e.data().length > maxBytes / 4) {
             return;
         }
-        Node n = new Node(key, e);
-        synchronized (lock) {
-            Node old = map.put(key, n);
-            boolean wasHot = old != null && old.hot;
-            if (old != null) {
-                dropLocked(old);
+        pending.add(new Node(key, e, needed));
+        // Whoever holds the lock drains; checked again after each unlock, so no entry is left queued.
+        while (!pending.isEmpty() && lock.tryLock()) {
+            try {
+                for (Node n; (n = pending.poll()) != null; ) {
+                    enterLocked(n);
+                }
+                balanceLocked();
+            } finally {
+                lock.unlock();
             }
-            if (needed || wasHot) {
-                n.hot = true;
-                hot.addLast(n);
-                hotBytes += n.length();
-            } else {
-                probation.addLast(n);
-                probationBytes += n.length();
-            }
-            balanceLocked();
+        }
+    }
+
+    /** Enters a queued node: to probation, or to the protected segment when needed or replacing a protected entry. */
+    private void enterLocked(Node n) {
+        Node old = map.put(n.key, n);
+        boolean wasHot = old != null && old.hot;
+        if (old != null) {
+            dropLocked(old);
+        }
+        if (n.needed || wasHot) {
+            n.hot = true;
+            hot.addLast(n);
+            hotBytes += n.length();
+        } else {
+            probation.addLast(n);
+            probationBytes += n.length();
         }
     }
 
@@ -217,20 +239,28 @@ final class DeltaBaseCache {
         }
     }
 
+    /** The bytes of the entered entries (queued ones are not counted until entered). */
     long bytes() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return probationBytes + hotBytes;
+        } finally {
+            lock.unlock();
         }
     }
 
     void clear() {
-        synchronized (lock) {
+        lock.lock();
+        try {
+            pending.clear();
             map.clear();
             probation.clear();
             hot.clear();
             probationBytes = 0;
             hotBytes = 0;
             staleQueued = 0;
+        } finally {
+            lock.unlock();
         }
     }
 }

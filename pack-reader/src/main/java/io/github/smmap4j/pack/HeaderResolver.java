@@ -8,20 +8,16 @@ import java.util.Arrays;
  * of its chain), size (a delta's from its inflated header), size on disk and delta base. Serves
  * {@code header}, {@code info} and the pack-order info walk. Single-thread, one per reader.
  *
- * <p>A delta's type is memoised by (pack, offset) in a fixed table of {@code 2^16} slots, so a
- * lookup walks a chain only until an entry whose type an earlier lookup found (in a pack-order
- * walk: the base, met just before). Types of (pack, offset) never change: a replaced pack gets a
- * new id. The table needs no reverse index, so one bad index offset spoils no other lookup.
+ * <p>A delta's type is memoised by offset in its pack's {@link DeltaTypes}, shared by all readers,
+ * so a lookup walks a chain only until an entry whose type an earlier lookup (of any reader)
+ * found (in a pack-order walk: the base, met just before). The table needs no reverse index, so
+ * one bad index offset spoils no other lookup.
  */
 final class HeaderResolver {
-    private static final int MEMO_BITS = 16;
-
     private final Storage storage;
     private final ReadContext ctx;
     private final byte[] sizeHead = new byte[20];
     private long[] path = new long[64];
-    private long[] memoKeys;   // (pack id << 44 | offset) + 1, 0 = empty; made on first use
-    private byte[] memoTypes;
 
     HeaderResolver(Storage storage, ReadContext ctx) {
         this.storage = storage;
@@ -128,11 +124,12 @@ final class HeaderResolver {
      * is known, then memoises the whole path.
      */
     private ObjectType typeOf(PackFile p, long offset, int hops) throws IOException {
+        DeltaTypes memo = p.deltaTypes();
         int n = 0;
         long cur = offset;
         int type;
         while (true) {
-            int known = memoLookup(p.id, cur);
+            int known = memo.lookup(cur);
             if (known != 0) {
                 type = known;
                 break;
@@ -156,35 +153,10 @@ final class HeaderResolver {
             }
             cur = next;
         }
-        memoize(p.id, n, type);
-        return ObjectType.fromCode(type);
-    }
-
-    private int memoLookup(int packId, long offset) {
-        if (memoKeys == null) {
-            return 0;
-        }
-        long k = ((long) packId << 44 | offset) + 1;
-        int i = memoSlot(k);
-        return memoKeys[i] == k ? memoTypes[i] : 0;
-    }
-
-    private void memoize(int packId, int n, int type) {
-        if (memoKeys == null) {
-            memoKeys = new long[1 << MEMO_BITS];
-            memoTypes = new byte[1 << MEMO_BITS];
-        }
         for (int i = 0; i < n; i++) {
-            long k = ((long) packId << 44 | path[i]) + 1;
-            int slot = memoSlot(k);
-            memoKeys[slot] = k;
-            memoTypes[slot] = (byte) type;
+            memo.put(path[i], type);
         }
-    }
-
-    private static int memoSlot(long k) {
-        long h = k * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> (64 - MEMO_BITS));
+        return ObjectType.fromCode(type);
     }
 
     /** The header of a REF_DELTA base that {@code from} does not hold: in another pack, or loose. */

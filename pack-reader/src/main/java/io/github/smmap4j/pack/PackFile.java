@@ -1,5 +1,6 @@
 package io.github.smmap4j.pack;
 
+import io.github.smmap4j.core.ManagerStats;
 import io.github.smmap4j.core.MapManager;
 import io.github.smmap4j.core.MappedFileTruncatedException;
 import io.github.smmap4j.core.WindowCursor;
@@ -31,6 +32,13 @@ public final class PackFile {
     final long dataEnd;
     final int version;
     private final MapManager manager;
+    /** Immutable: how many windows of this pack one reader may keep pinned ({@link ReadContext#cursor}). */
+    private final int cursorsPerReader;
+    /**
+     * Made on first use and published racily (two threads may each make one and one is
+     * forgotten: the table holds hints only, and its fields are final).
+     */
+    private volatile DeltaTypes deltaTypes;
     /** Built on first use under {@link #reverseLock} (private: users cannot lock it), then read without it. */
     private volatile ReverseIndex reverse;
     private final Object reverseLock = new Object();
@@ -52,6 +60,7 @@ public final class PackFile {
         this.index = index;
         this.format = index.format();
         this.manager = manager;
+        this.cursorsPerReader = cursorsPerReader(manager.stats(), packSize);
         this.packSize = packSize;
         this.dataEnd = packSize - format.length();
         this.version = version;
@@ -211,6 +220,37 @@ public final class PackFile {
         return version;
     }
 
+    /** Returns the types of this pack's entries that readers have resolved (see {@link DeltaTypes}). */
+    DeltaTypes deltaTypes() {
+        DeltaTypes t = deltaTypes;
+        if (t == null) {
+            t = new DeltaTypes(objectCount());
+            deltaTypes = t;
+        }
+        return t;
+    }
+
+    /** Returns how many windows of this pack one reader may keep pinned (at least 1). */
+    int cursorsPerReader() {
+        return cursorsPerReader;
+    }
+
+    /**
+     * One cursor per window of the pack, at most 8, while 32 readers pinning that many stay
+     * within the map limit (pins of one window by many readers map it once; the rule keeps even
+     * readers pinning distinct windows of many packs from overrunning it by much); 1 when files
+     * are mapped whole.
+     */
+    private static int cursorsPerReader(ManagerStats s, long packSize) {
+        long w = s.windowSize();
+        if (w <= 0) {
+            return 1;
+        }
+        long windows = Math.ceilDiv(packSize, w);
+        long fit = Math.min(s.maxMappedMemory() / (32 * w), s.maxOpenRegions() / 32);
+        return (int) Math.max(1, Math.min(8, Math.min(windows, fit)));
+    }
+
     WindowCursor newCursor() throws IOException {
         WindowCursor c = manager.cursor(packPath);
         if (c.fileSize() != packSize) {
@@ -237,7 +277,7 @@ public final class PackFile {
             throw new CorruptPackException(packPath, offset, "entry offset outside the pack data [12, " + dataEnd + ")");
         }
         byte[] b = ctx.scratch;
-        WindowCursor c = ctx.cursor(this);
+        WindowCursor c = ctx.cursor(this, offset);
         int avail = (int) Math.min(MAX_HEADER, dataEnd - offset);
         for (int got = 0; got < avail; ) { // a header may straddle two windows
             got += copy(c, offset + got, b, got, avail - got, offset);
@@ -344,7 +384,7 @@ public final class PackFile {
      */
     long inflate(ReadContext ctx, long entry, long pos, byte[] out, int len) throws IOException {
         PackInflater inf = ctx.inflater;
-        inf.start(this, ctx.cursor(this), entry, pos, len);
+        inf.start(this, ctx.cursor(this, pos), entry, pos, len);
         inf.readFully(out, 0, len);
         inf.expectEnd();
         return inf.consumed();
@@ -359,7 +399,7 @@ public final class PackFile {
      * which also reports any damage.
      */
     void inflatePrefix(ReadContext ctx, long entry, long pos, byte[] out, int len) throws IOException {
-        WindowCursor c = ctx.cursor(this);
+        WindowCursor c = ctx.cursor(this, pos);
         int avail = (int) Math.min(PREFIX_INPUT, dataEnd - pos);
         if (avail > 0) {
             avail = copy(c, pos, ctx.prefixInput, 0, avail, entry);

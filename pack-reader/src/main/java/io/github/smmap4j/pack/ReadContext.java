@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.zip.Inflater;
 
 /**
- * Per-thread reading state, reused across objects: one cursor per pack, one inflater (and the
+ * Per-thread reading state, reused across objects: a few cursors per pack (one per window
+ * recently read, up to {@link PackFile#cursorsPerReader()}, so random reads that come back to a
+ * window this reader holds do not go to the map manager), one inflater (and the
  * {@link PackInflater} loop around it), the Java prefix decoder, and the {@link EntryHeader}
  * that {@link PackFile#parseHeader} fills. Single-thread.
  */
@@ -20,10 +22,17 @@ final class ReadContext implements AutoCloseable {
     final byte[] scratch = new byte[64];
     /** The header {@link PackFile#parseHeader} returns. */
     final EntryHeader header = new EntryHeader();
-    private WindowCursor[] cursors = new WindowCursor[8];
+    private static final WindowCursor[] NONE = {};
+    /** Confined to the reader's thread: per pack id, its cursors, most recently used first (null slots last). */
+    private WindowCursor[][] cursors = new WindowCursor[8][];
     private boolean closed;
 
-    WindowCursor cursor(PackFile pack) throws IOException {
+    /**
+     * Returns a cursor of {@code pack} for reading at {@code pos}: the one whose window holds
+     * {@code pos}, else a new one while the pack has fewer than its share, else the least
+     * recently used (the caller's read then moves it).
+     */
+    WindowCursor cursor(PackFile pack, long pos) throws IOException {
         if (closed) {
             throw new IllegalStateException("reader is closed");
         }
@@ -31,27 +40,43 @@ final class ReadContext implements AutoCloseable {
         if (id >= cursors.length) {
             cursors = Arrays.copyOf(cursors, Math.max(id + 1, cursors.length * 2));
         }
-        WindowCursor c = cursors[id];
+        WindowCursor[] set = cursors[id];
+        if (set == null) {
+            set = new WindowCursor[pack.cursorsPerReader()];
+            cursors[id] = set;
+        }
+        int i = 0;
+        while (i < set.length - 1 && set[i] != null && !set[i].includesOffset(pos)) {
+            i++;
+        }
+        WindowCursor c = set[i];
         if (c == null) {
             c = pack.newCursor();
-            cursors[id] = c;
         }
+        System.arraycopy(set, 0, set, 1, i); // most recently used first
+        set[0] = c;
         return c;
     }
 
-    /** Drops the cursor of a pack that went away. */
+    /** Drops the cursors of a pack that went away. */
     void forget(PackFile pack) {
         if (pack.id < cursors.length && cursors[pack.id] != null) {
-            cursors[pack.id].close();
+            for (WindowCursor c : cursors[pack.id]) {
+                if (c != null) {
+                    c.close();
+                }
+            }
             cursors[pack.id] = null;
         }
     }
 
     /** Releases pinned windows so an idle reader does not keep memory mapped. */
     void unpinAll() {
-        for (WindowCursor c : cursors) {
-            if (c != null) {
-                c.unuseRegion();
+        for (WindowCursor[] set : cursors) {
+            for (WindowCursor c : set == null ? NONE : set) {
+                if (c != null) {
+                    c.unuseRegion();
+                }
             }
         }
     }
@@ -61,12 +86,14 @@ final class ReadContext implements AutoCloseable {
         if (!closed) {
             closed = true;
             zlib.end();
-            for (WindowCursor c : cursors) {
-                if (c != null) {
-                    try {
-                        c.close();
-                    } catch (IllegalStateException managerAlreadyClosed) {
-                        // nothing left to release
+            for (WindowCursor[] set : cursors) {
+                for (WindowCursor c : set == null ? NONE : set) {
+                    if (c != null) {
+                        try {
+                            c.close();
+                        } catch (IllegalStateException managerAlreadyClosed) {
+                            // nothing left to release
+                        }
                     }
                 }
             }

@@ -56,9 +56,16 @@ public final class PackBench {
     int rounds = 3;
     List<String> workloads = List.of("W1", "W2", "W3", "W4", "W4T", "W5", "W5F", "W6", "W7");
     List<String> libs = List.of(SMMAP, JGIT_TUNED, JGIT_DEFAULT);
-    /** Timing runs: the library's defaults (64 MiB windows, 8 GiB map limit); JGit tuned gets the same. */
-    long windowSize = io.github.smmap4j.core.SlidingWindowMapManager.DEFAULT_WINDOW_SIZE;
+    /**
+     * Timing runs: the library's defaults (8 GiB map limit; windows of 64 MiB, or a sixty-fourth of a
+     * smaller limit, when -1 = no --window); JGit tuned gets the same ({@link #effectiveWindow}).
+     */
+    long windowSize = -1;
     long mapLimit = 8L << 30;
+    /** --threads-scaling: the thread counts, operations and map limits measured. */
+    int[] threadCounts = {1, 2, 4, 8, 16};
+    List<String> ops = List.of("full", "header");
+    long[] mapLimits; // null: --map-limit's, then 256 MiB
     /** Peak-RSS runs (W1, one library per JVM): the map limit of the target. */
     long rssWindowSize = 16L << 20;
     long rssMapLimit = 64L << 20;
@@ -127,6 +134,9 @@ public final class PackBench {
                 case "--no-git" -> git = false;
                 case "--no-jgit-w5" -> jgitW5 = false;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--thread-counts" -> threadCounts = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--ops" -> ops = List.of(args[++i].split(","));
+                case "--map-limits" -> mapLimits = java.util.Arrays.stream(args[++i].split(",")).mapToLong(PackBench::bytes).toArray();
                 case "--help", "-h" -> {
                     System.out.println("""
                             PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W4,W4T,W5,W5F,W6,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
@@ -135,6 +145,7 @@ public final class PackBench {
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
                   PackBench --cli [--repo PATH] [--rounds 3] [--out DIR]   (whole processes: ./smmap4j against git, see CliBench)
                   PackBench --threads-scaling [--repo PATH] [--random N] [--rounds N] [--out DIR]   (1-16 threads on one database, see ThreadScalingBench)
+                                      [--thread-counts 1,2,4,8,16] [--ops full,header] [--map-limits 8g,256m]
                             Without --repo the bundled testdata fixture 'history' is used.""");
                     System.exit(0);
                 }
@@ -544,11 +555,22 @@ public final class PackBench {
 
     // ---------------------------------------------------------------- JGit
 
+    /** The window smmap4j maps with: --window, else the library's choice for the map limit. */
+    long effectiveWindow() {
+        if (windowSize >= 0) {
+            return windowSize;
+        }
+        try (io.github.smmap4j.core.SlidingWindowMapManager m = io.github.smmap4j.core.SlidingWindowMapManager.builder()
+                .maxMappedMemory(mapLimit).build()) {
+            return m.windowSize();
+        }
+    }
+
     void installJGit(String lib) {
         WindowCacheConfig c = new WindowCacheConfig();
         if (lib.equals(JGIT_TUNED)) {
             c.setPackedGitMMAP(true);
-            c.setPackedGitWindowSize((int) windowSize);
+            c.setPackedGitWindowSize((int) effectiveWindow());
             c.setPackedGitLimit(mapLimit);
             c.setDeltaBaseCacheLimit((int) baseCache);
             c.setStreamFileThreshold((int) streamThreshold);
@@ -923,7 +945,7 @@ public final class PackBench {
             }
         }
         sb.append(String.format(Locale.ROOT, "%nrounds %d; window %d MiB, map limit %d MiB, delta base cache %d MiB, %d random ids (seed %d), %d threads for W4T/W5/W6/W7%n",
-                rounds, windowSize >> 20, mapLimit >> 20, baseCache >> 20, randomPositions.length, seed, threads));
+                rounds, effectiveWindow() >> 20, mapLimit >> 20, baseCache >> 20, randomPositions.length, seed, threads));
         return sb.toString();
     }
 

@@ -31,7 +31,6 @@ import org.eclipse.jgit.lib.Repository;
  * PackBench options apply: --window, --base-cache, --seed, --rounds).
  */
 final class ThreadScalingBench {
-    private static final int[] THREADS = {1, 2, 4, 8, 16};
     private static final String WORKER = "mt-worker-";
 
     private final PackBench b;
@@ -57,9 +56,9 @@ final class ThreadScalingBench {
         StringBuilder md = new StringBuilder();
         md.append(PackBench.machine()).append('\n');
         long defaultLimit = b.mapLimit;
-        for (long limit : new long[] {defaultLimit, 256L << 20}) {
+        for (long limit : b.mapLimits != null ? b.mapLimits : new long[] {defaultLimit, 256L << 20}) {
             b.mapLimit = limit;
-            for (String op : List.of("full", "header")) {
+            for (String op : b.ops) {
                 int n = op.equals("full") ? full : headers;
                 Map<String, Map<Integer, List<Run>>> runs = new LinkedHashMap<>();
                 Long expected = null;
@@ -69,7 +68,7 @@ final class ThreadScalingBench {
                 }
                 warming = false;
                 for (int round = 1; round <= b.rounds; round++) {
-                    for (int t : THREADS) {
+                    for (int t : b.threadCounts) {
                         for (String lib : List.of(PackBench.SMMAP, PackBench.JGIT_TUNED)) {
                             Run r = measure(lib, op, t, n);
                             if (expected == null) {
@@ -99,15 +98,16 @@ final class ThreadScalingBench {
 
     private String table(String op, int n, long limit, Map<String, Map<Integer, List<Run>>> runs) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%n**%s reads of %,d random objects, map limit %d MiB** (median of %d; objects/s, ratio to 1 thread, blocked share of thread time)%n%n",
-                op, n, limit >> 20, b.rounds));
+        s.append(String.format(Locale.ROOT, "%n**%s reads of %,d random objects, map limit %d MiB, windows %d MiB** (median of %d; objects/s, ratio to 1 thread, blocked share of thread time)%n%n",
+                op, n, limit >> 20, b.effectiveWindow() >> 20, b.rounds));
         s.append("| threads | smmap4j obj/s | vs 1 thread | blocked | JGit tuned obj/s | vs 1 thread | blocked | smmap4j / JGit |\n");
         s.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<Integer, List<Run>> sm = runs.get(PackBench.SMMAP);
         Map<Integer, List<Run>> jg = runs.get(PackBench.JGIT_TUNED);
-        double sm1 = n / median(sm.get(1)).seconds;
-        double jg1 = n / median(jg.get(1)).seconds;
-        for (int t : THREADS) {
+        int t1 = b.threadCounts[0];
+        double sm1 = n / median(sm.get(t1)).seconds;
+        double jg1 = n / median(jg.get(t1)).seconds;
+        for (int t : b.threadCounts) {
             Run a = median(sm.get(t));
             Run c = median(jg.get(t));
             double ta = n / a.seconds;

@@ -17,7 +17,10 @@ public final class SlidingWindowMapManager extends MapManager {
         super(core);
     }
 
-    /** Returns a builder with the defaults: 64 MiB windows, 8 GiB mapped, 8192 regions. */
+    /**
+     * Returns a builder with the defaults: 8 GiB mapped, 8192 regions, and windows of 64 MiB or a
+     * sixty-fourth of the map limit if that is smaller (see {@link Builder#windowSize}).
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -29,7 +32,8 @@ public final class SlidingWindowMapManager extends MapManager {
 
     /** Configures a {@link SlidingWindowMapManager}. */
     public static final class Builder extends MapManager.Builder<Builder> {
-        private long windowSize = DEFAULT_WINDOW_SIZE;
+        /** -1: not set, chosen from the map limit at build time. */
+        private long windowSize = -1;
 
         private Builder() {
         }
@@ -39,7 +43,14 @@ public final class SlidingWindowMapManager extends MapManager {
             return this;
         }
 
-        /** Sets the window size in bytes, rounded up to the page size; 0 maps whole files. */
+        /**
+         * Sets the window size in bytes, rounded up to the page size; 0 maps whole files. Unset,
+         * it is {@link #DEFAULT_WINDOW_SIZE} or a sixty-fourth of {@code maxMappedMemory} (rounded
+         * down to the page size, at least one page), whichever is smaller: under a small map limit,
+         * the windows that many threads' cursors keep pinned (which cannot be evicted) then fill a
+         * small part of it, and random reads still find unused windows to evict instead of
+         * mapping past the limit and unmapping again on every release.
+         */
         public Builder windowSize(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("windowSize must be >= 0: " + bytes);
@@ -50,7 +61,9 @@ public final class SlidingWindowMapManager extends MapManager {
 
         /** Builds the manager. */
         public SlidingWindowMapManager build() {
-            return new SlidingWindowMapManager(new RegionManager(windowSize, maxMappedMemory, maxOpenRegions, mapper));
+            long w = windowSize >= 0 ? windowSize
+                    : Math.max(RegionManager.PAGE_SIZE, Math.min(DEFAULT_WINDOW_SIZE, RegionManager.alignDown(maxMappedMemory / 64)));
+            return new SlidingWindowMapManager(new RegionManager(w, maxMappedMemory, maxOpenRegions, mapper));
         }
     }
 }

@@ -40,6 +40,23 @@ class WindowGeometryTest {
     }
 
     @Test
+    void unsetWindowSizeFollowsTheMapLimit() {
+        try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().build()) {
+            assertEquals(SlidingWindowMapManager.DEFAULT_WINDOW_SIZE, man.windowSize(), "the default limit keeps 64 MiB");
+        }
+        try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(256L << 20).build()) {
+            assertEquals(4L << 20, man.windowSize(), "a sixty-fourth of a small limit");
+        }
+        try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(300_000).build()) {
+            assertEquals(PAGE, man.windowSize(), "a sixty-fourth rounded down to pages, at least one page");
+        }
+        try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(256L << 20)
+                .windowSize(64L << 20).build()) {
+            assertEquals(64L << 20, man.windowSize(), "a window size set is kept");
+        }
+    }
+
+    @Test
     void windowsArePageAlignedAndSized() throws IOException {
         try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().windowSize(W).build();
                 WindowCursor c = man.cursor(file)) {
