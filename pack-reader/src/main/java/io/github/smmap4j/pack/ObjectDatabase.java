@@ -312,13 +312,21 @@ public final class ObjectDatabase implements AutoCloseable {
             return this;
         }
 
-        /** Sets the window size of the database's own sliding manager (0 maps whole files). */
+        /**
+         * Sets the window size of the database's own sliding manager (0 maps whole files).
+         * Default: chosen from the map limit, 1/1024 of it between 1 MiB and 64 MiB (8 MiB under
+         * the default 8 GiB, 1 MiB for limits up to 1 GiB; see
+         * {@link io.github.smmap4j.core.SlidingWindowMapManager.Builder#windowSize}).
+         */
         public Builder windowSize(long bytes) {
             o.windowSize = bytes;
             return this;
         }
 
-        /** Sets the mapped-memory limit of the database's own manager. */
+        /**
+         * Sets the mapped-memory limit of the database's own manager (default 8 GiB); unless
+         * {@link #windowSize} is set too, the windows are 1/1024 of it (1 MiB to 64 MiB).
+         */
         public Builder maxMappedMemory(long bytes) {
             o.maxMappedMemory = bytes;
             return this;

@@ -47,6 +47,36 @@ class ObjectDatabaseTest {
     }
 
     @Test
+    void mapLimitWithoutWindowSizeGetsWindowsOfOneThousandthOfIt() throws IOException {
+        Path repo = Fixtures.repo("history");
+        long mib = 1L << 20;
+        // {maxMappedMemory (-1: not set), windowSize (-1: not set), expected window, expected limit}
+        long[][] cases = {
+            {-1, -1, 8 * mib, 8L << 30},
+            {1L << 30, -1, mib, 1L << 30},
+            {256 * mib, -1, mib, 256 * mib},
+            {16L << 30, -1, 16 * mib, 16L << 30},
+            {128L << 30, -1, 64 * mib, 128L << 30},
+            {1L << 30, 64 * mib, 64 * mib, 1L << 30},
+            {-1, 4 * mib, 4 * mib, 8L << 30},
+        };
+        for (long[] c : cases) {
+            ObjectDatabase.Builder b = ObjectDatabase.builder(repo);
+            if (c[0] >= 0) {
+                b.maxMappedMemory(c[0]);
+            }
+            if (c[1] >= 0) {
+                b.windowSize(c[1]);
+            }
+            try (ObjectDatabase db = b.build()) {
+                var stats = db.manager().stats();
+                assertEquals(c[2], stats.windowSize(), "window for limit " + c[0] + ", window " + c[1]);
+                assertEquals(c[3], stats.maxMappedMemory(), "limit for limit " + c[0] + ", window " + c[1]);
+            }
+        }
+    }
+
+    @Test
     void sha256RepositoryIsReadWith32ByteIds() throws IOException {
         try (ObjectDatabase db = ObjectDatabase.open(Fixtures.repo("sha256"))) {
             assertEquals(ObjectFormat.SHA256, db.format());

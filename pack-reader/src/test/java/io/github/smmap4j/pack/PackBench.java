@@ -83,6 +83,8 @@ public final class PackBench {
     boolean git = true;
     boolean jgitW5 = true;
     Path out;
+    /** --latency-curve: the repositories of the curve. */
+    List<Path> repos;
 
     static final String SMMAP = "smmap4j";
     static final String JGIT_TUNED = "jgit-tuned";
@@ -104,9 +106,14 @@ public final class PackBench {
             System.exit(CliBench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         boolean threadScaling = args.length > 0 && args[0].equals("--threads-scaling"); // issue 14's many-threads table
+        boolean latencyCurve = args.length > 0 && args[0].equals("--latency-curve"); // issue 14's packs past the map limit
         PackBench b = new PackBench();
-        b.parse(threadScaling ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
-        int rc = threadScaling ? new ThreadScalingBench(b).run() : b.run();
+        if (latencyCurve) {
+            b.mapLimit = LatencyCurveBench.DEFAULT_MAP_LIMIT;
+            b.windowSize = -1; // the database's own choice unless --window is given
+        }
+        b.parse(threadScaling || latencyCurve ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+        int rc = threadScaling ? new ThreadScalingBench(b).run() : latencyCurve ? new LatencyCurveBench(b).run() : b.run();
         System.exit(rc);
     }
 
@@ -137,6 +144,7 @@ public final class PackBench {
                 case "--thread-counts" -> threadCounts = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--ops" -> ops = List.of(args[++i].split(","));
                 case "--map-limits" -> mapLimits = java.util.Arrays.stream(args[++i].split(",")).mapToLong(PackBench::bytes).toArray();
+                case "--repos" -> repos = Arrays.stream(args[++i].split(",")).map(Path::of).toList();
                 case "--help", "-h" -> {
                     System.out.println("""
                             PackBench [--repo PATH | --fixture NAME] [--rounds N] [--workloads W1,..,W4,W4T,W5,W5F,W6,W7,W3N] [--libs smmap4j,jgit-tuned,jgit-default]
@@ -146,6 +154,7 @@ public final class PackBench {
                   PackBench --cli [--repo PATH] [--rounds 3] [--out DIR]   (whole processes: ./smmap4j against git, see CliBench)
                   PackBench --threads-scaling [--repo PATH] [--random N] [--rounds N] [--out DIR]   (1-16 threads on one database, see ThreadScalingBench)
                                       [--thread-counts 1,2,4,8,16] [--ops full,header] [--map-limits 8g,256m]
+                  PackBench --latency-curve --repos A,B,.. [--random N] [--rounds N] [--map-limit 1g] [--out DIR]   (per-object latency by pack size, see LatencyCurveBench)
                             Without --repo the bundled testdata fixture 'history' is used.""");
                     System.exit(0);
                 }

@@ -42,10 +42,16 @@ class WindowGeometryTest {
     @Test
     void unsetWindowSizeFollowsTheMapLimit() {
         try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().build()) {
-            assertEquals(SlidingWindowMapManager.DEFAULT_WINDOW_SIZE, man.windowSize(), "the default limit keeps 64 MiB");
+            assertEquals(8L << 20, man.windowSize(), "a thousandth of the default 8 GiB limit");
         }
         try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(256L << 20).build()) {
-            assertEquals(4L << 20, man.windowSize(), "a sixty-fourth of a small limit");
+            assertEquals(1L << 20, man.windowSize(), "at least 1 MiB under a small limit");
+        }
+        try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(16L << 20).build()) {
+            assertEquals(256L << 10, man.windowSize(), "at most a sixty-fourth of a tiny limit");
+        }
+        try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(1L << 40).build()) {
+            assertEquals(SlidingWindowMapManager.DEFAULT_WINDOW_SIZE, man.windowSize(), "at most 64 MiB");
         }
         try (SlidingWindowMapManager man = SlidingWindowMapManager.builder().maxMappedMemory(300_000).build()) {
             assertEquals(PAGE, man.windowSize(), "a sixty-fourth rounded down to pages, at least one page");
