@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -455,76 +454,77 @@ public final class PackBench {
         return mix(prefix(id), l.type().code(), l.size(), (int) crc.getValue());
     }
 
-    /** W4 (threads == 1) and W4T: the pack-order info walk, each thread taking a contiguous share of each pack. */
-    long smmapPackInfo(ObjectDatabase db, int limit, int nThreads) throws Exception {
-        AtomicLong total = new AtomicLong();
+    /** Work for one of {@link #onThreads}'s threads: {@code thread} of {@code n}; returns its checksum share. */
+    interface ThreadWork {
+        long run(int thread, int n) throws Exception;
+    }
+
+    /** Runs {@code work} on {@code n} platform threads named {@code name-<t>}; returns the sum of their results, or throws the first failure. */
+    static long onThreads(String name, int n, ThreadWork work) throws InterruptedException {
+        java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
         List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < nThreads; t++) {
+        for (int t = 0; t < n; t++) {
             int me = t;
-            ts.add(Thread.ofPlatform().name("smmap-info-" + t).start(() -> {
-                long[] sum = {0};
-                try (ObjectReader r = db.newReader()) {
-                    for (PackFile p : db.packs()) {
-                        int n = Math.min(limit, p.objectCount());
-                        r.walkPackInfo(p, (int) ((long) n * me / nThreads), (int) ((long) n * (me + 1) / nThreads),
-                                e -> sum[0] += mix(prefix(e.id()), 0, e.size(), 0));
-                    }
+            ts.add(Thread.ofPlatform().name(name + "-" + t).start(() -> {
+                try {
+                    total.add(work.run(me, n));
                 } catch (Throwable e) {
                     errors.add(e);
                 }
-                total.addAndGet(sum[0]);
             }));
         }
         for (Thread th : ts) {
             th.join();
         }
         if (!errors.isEmpty()) {
-            throw new IllegalStateException("pack-order info walk failed", errors.getFirst());
+            throw new IllegalStateException(name + " failed", errors.getFirst());
         }
-        return total.get();
+        return total.sum();
+    }
+
+    /** The first of {@code count} items in the share of thread {@code t} of {@code n} (its share ends where thread {@code t + 1}'s starts). */
+    static int shareStart(int count, int t, int n) {
+        return (int) ((long) count * t / n);
+    }
+
+    /** W4 (threads == 1) and W4T: the pack-order info walk, each thread taking a contiguous share of each pack. */
+    long smmapPackInfo(ObjectDatabase db, int limit, int nThreads) throws Exception {
+        return onThreads("smmap-info", nThreads, (me, n) -> {
+            long[] sum = {0};
+            try (ObjectReader r = db.newReader()) {
+                for (PackFile p : db.packs()) {
+                    int count = Math.min(limit, p.objectCount());
+                    r.walkPackInfo(p, shareStart(count, me, n), shareStart(count, me + 1, n),
+                            e -> sum[0] += mix(prefix(e.id()), 0, e.size(), 0));
+                }
+            }
+            return sum[0];
+        });
     }
 
     /** W1 (threads == 1) and W6: the pack-order walk, each thread taking a contiguous share of each pack. */
     long smmapPackOrder(ObjectDatabase db, int limit, int nThreads) throws Exception {
-        AtomicLong total = new AtomicLong();
-        List<Thread> ts = new ArrayList<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int t = 0; t < nThreads; t++) {
-            int me = t;
-            Thread th = Thread.ofPlatform().name("smmap-walk-" + t).start(() -> {
-                CRC32 crc = new CRC32();
-                long[] sum = {0};
-                try (ObjectReader r = db.newReader()) {
-                    for (PackFile p : db.packs()) {
-                        int n = Math.min(limit, p.objectCount());
-                        int from = (int) ((long) n * me / nThreads);
-                        int to = (int) ((long) n * (me + 1) / nThreads);
-                        r.walkPackOrder(p, from, to, (id, type, size, data, large) -> {
-                            crc.reset();
-                            long got = size;
-                            if (large != null) {
-                                got = crcOf(large, crc);
-                            } else {
-                                crc.update(data, 0, (int) size);
-                            }
-                            sum[0] += mix(prefix(id), type.code(), got, (int) crc.getValue());
-                        });
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
+        return onThreads("smmap-walk", nThreads, (me, n) -> {
+            CRC32 crc = new CRC32();
+            long[] sum = {0};
+            try (ObjectReader r = db.newReader()) {
+                for (PackFile p : db.packs()) {
+                    int count = Math.min(limit, p.objectCount());
+                    r.walkPackOrder(p, shareStart(count, me, n), shareStart(count, me + 1, n), (id, type, size, data, large) -> {
+                        crc.reset();
+                        long got = size;
+                        if (large != null) {
+                            got = crcOf(large, crc);
+                        } else {
+                            crc.update(data, 0, (int) size);
+                        }
+                        sum[0] += mix(prefix(id), type.code(), got, (int) crc.getValue());
+                    });
                 }
-                total.addAndGet(sum[0]);
-            });
-            ts.add(th);
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("pack-order walk failed", errors.getFirst());
-        }
-        return total.get();
+            }
+            return sum[0];
+        });
     }
 
     /** Stops a warm-up run of W7 after its share of objects. */
@@ -667,31 +667,15 @@ public final class PackBench {
     /** W4/W4T for JGit: its nearest, the size without content (it has no type-only lookup), over shares of the pack order. */
     long jgitSizes(Repository db, int limit, int nThreads) throws Exception {
         org.eclipse.jgit.lib.ObjectId[] l = limit == Integer.MAX_VALUE ? jPackOrder : packPrefixes(limit);
-        AtomicLong total = new AtomicLong();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < nThreads; t++) {
-            int from = (int) ((long) l.length * t / nThreads);
-            int to = (int) ((long) l.length * (t + 1) / nThreads);
-            ts.add(Thread.ofPlatform().name("jgit-size-" + t).start(() -> {
-                long sum = 0;
-                try (org.eclipse.jgit.lib.ObjectReader r = db.newObjectReader()) {
-                    for (int i = from; i < to; i++) {
-                        sum += mix(prefix(l[i]), 0, r.getObjectSize(l[i], org.eclipse.jgit.lib.ObjectReader.OBJ_ANY), 0);
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
+        return onThreads("jgit-size", nThreads, (me, n) -> {
+            long sum = 0;
+            try (org.eclipse.jgit.lib.ObjectReader r = db.newObjectReader()) {
+                for (int i = shareStart(l.length, me, n), to = shareStart(l.length, me + 1, n); i < to; i++) {
+                    sum += mix(prefix(l[i]), 0, r.getObjectSize(l[i], org.eclipse.jgit.lib.ObjectReader.OBJ_ANY), 0);
                 }
-                total.addAndGet(sum);
-            }));
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("JGit size lookup failed", errors.getFirst());
-        }
-        return total.get();
+            }
+            return sum;
+        });
     }
 
     long jgitList(Repository db, org.eclipse.jgit.lib.ObjectId[] list, int limit, int nThreads) throws Exception {
@@ -700,32 +684,16 @@ public final class PackBench {
         }
         org.eclipse.jgit.lib.ObjectId[] l = list;
         int count = Math.min(limit, list.length);
-        AtomicLong total = new AtomicLong();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < nThreads; t++) {
-            int from = (int) ((long) count * t / nThreads);
-            int to = (int) ((long) count * (t + 1) / nThreads);
-            ts.add(Thread.ofPlatform().name("jgit-" + t).start(() -> {
-                CRC32 crc = new CRC32();
-                long sum = 0;
-                try (org.eclipse.jgit.lib.ObjectReader r = db.newObjectReader()) {
-                    for (int i = from; i < to; i++) {
-                        sum += jgitContent(r, l[i], crc);
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
+        return onThreads("jgit", nThreads, (me, n) -> {
+            CRC32 crc = new CRC32();
+            long sum = 0;
+            try (org.eclipse.jgit.lib.ObjectReader r = db.newObjectReader()) {
+                for (int i = shareStart(count, me, n), to = shareStart(count, me + 1, n); i < to; i++) {
+                    sum += jgitContent(r, l[i], crc);
                 }
-                total.addAndGet(sum);
-            }));
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("JGit read failed", errors.getFirst());
-        }
-        return total.get();
+            }
+            return sum;
+        });
     }
 
     final Map<Path, Integer> packCounts = new java.util.HashMap<>();

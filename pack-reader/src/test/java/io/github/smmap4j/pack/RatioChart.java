@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The benchmarks' ratio chart, as SVG: one horizontal bar per comparison, its length the ratio
  * (other's time / smmap4j's), green where smmap4j is faster, red where slower, a dashed line at
- * 1×. Written by {@link PackBench} ({@code ratios.svg}) and {@link CliBench} ({@code cli-ratios.svg}).
+ * 1×. Written by {@link PackBench} ({@code ratios.svg}) and {@link CliBench} ({@code cli-ratios-<name>.svg}).
  */
 final class RatioChart {
     /** One bar: its label and ratio. */
