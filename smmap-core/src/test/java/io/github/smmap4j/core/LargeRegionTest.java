@@ -77,7 +77,8 @@ class LargeRegionTest {
 
     @Test
     void slidingWindowsAbove2GiB() throws IOException {
-        try (SlidingWindowMapManager m = SlidingWindowMapManager.builder().build(); WindowCursor c = m.cursor(file)) {
+        try (SlidingWindowMapManager m = SlidingWindowMapManager.builder().windowSize(SlidingWindowMapManager.DEFAULT_WINDOW_SIZE).build();
+             WindowCursor c = m.cursor(file)) {
             assertTrue(c.useRegion(MID, 4));
             assertEquals(1L << 31, c.ofsBegin(), "window starts above Integer.MAX_VALUE");
             assertEquals(SlidingWindowMapManager.DEFAULT_WINDOW_SIZE, c.size());
