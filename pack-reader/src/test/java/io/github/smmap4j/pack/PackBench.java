@@ -511,20 +511,24 @@ public final class PackBench {
             try (ObjectReader r = db.newReader()) {
                 for (PackFile p : db.packs()) {
                     int count = Math.min(limit, p.objectCount());
-                    r.walkPackOrder(p, shareStart(count, me, n), shareStart(count, me + 1, n), (id, type, size, data, large) -> {
-                        crc.reset();
-                        long got = size;
-                        if (large != null) {
-                            got = crcOf(large, crc);
-                        } else {
-                            crc.update(data, 0, (int) size);
-                        }
-                        sum[0] += mix(prefix(id), type.code(), got, (int) crc.getValue());
-                    });
+                    r.walkPackOrder(p, shareStart(count, me, n), shareStart(count, me + 1, n),
+                            (id, type, size, data, large) -> sum[0] += visited(crc, id, type, size, data, large));
                 }
             }
             return sum[0];
         });
+    }
+
+    /** The checksum share of one object a bulk visitor got: its content in {@code data[0, size)} or {@code large} (then read and closed). */
+    static long visited(CRC32 crc, ObjectId id, ObjectType type, long size, byte[] data, InputStream large) throws IOException {
+        crc.reset();
+        long got = size;
+        if (large != null) {
+            got = crcOf(large, crc);
+        } else {
+            crc.update(data, 0, (int) size);
+        }
+        return mix(prefix(id), type.code(), got, (int) crc.getValue());
     }
 
     /** Stops a warm-up run of W7 after its share of objects. */
@@ -546,15 +550,7 @@ public final class PackBench {
                 if (limit != Integer.MAX_VALUE && seen.incrementAndGet() > limit) {
                     throw new Enough();
                 }
-                CRC32 crc = crcs.get();
-                crc.reset();
-                long got = size;
-                if (large != null) {
-                    got = crcOf(large, crc);
-                } else {
-                    crc.update(data, 0, (int) size);
-                }
-                total.add(mix(prefix(id), type.code(), got, (int) crc.getValue()));
+                total.add(visited(crcs.get(), id, type, size, data, large));
             });
         } catch (Enough stop) {
             // warm-up share done
