@@ -46,7 +46,7 @@ final class ReadContext implements AutoCloseable {
             cursors[id] = set;
         }
         int i = 0;
-        while (i < set.length - 1 && set[i] != null && !set[i].includesOffset(pos)) {
+        while (i < set.length - 1 && set[i] != null && !set[i].holds(pos)) {
             i++;
         }
         WindowCursor c = set[i];

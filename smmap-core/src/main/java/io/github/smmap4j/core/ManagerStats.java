@@ -15,6 +15,8 @@ package io.github.smmap4j.core;
  * @param limitOverruns   mappings made although a limit was exceeded because every region was in use
  * @param mapRetries      mappings that failed once and were retried after {@code collect()}
  * @param staleFiles      times a file was found replaced or resized and its old regions retired
+ * @param readThroughs    copies ({@link WindowCursor#copyTo}) served by a positional read instead of
+ *                        a map, because mapping the window would have evicted another (map pressure)
  */
 public record ManagerStats(
         int openFiles,
@@ -28,5 +30,6 @@ public record ManagerStats(
         long regionUnmaps,
         long limitOverruns,
         long mapRetries,
-        long staleFiles) {
+        long staleFiles,
+        long readThroughs) {
 }

@@ -67,6 +67,7 @@ public abstract sealed class MapManager implements AutoCloseable
         long maxMappedMemory = Limits.DEFAULT_MAX_MAPPED_MEMORY;
         int maxOpenRegions = Limits.DEFAULT_MAX_OPEN_REGIONS;
         RegionManager.Mapper mapper = RegionManager.FILE_CHANNEL_MAPPER;
+        boolean readThrough = true;
 
         Builder() {
         }
@@ -82,6 +83,19 @@ public abstract sealed class MapManager implements AutoCloseable
         /** Sets the limit of mapped regions (soft: exceeded only when every region is in use). */
         public B maxOpenRegions(int regions) {
             this.maxOpenRegions = (int) Limits.positive("maxOpenRegions", regions);
+            return self();
+        }
+
+        /**
+         * Sets whether copies ({@link WindowCursor#copyTo}) may bypass mapping under map pressure
+         * (default true): when mapping the window of a miss would evict another window or overrun a
+         * limit, the bytes come from a positional read, until the window has been read so often that
+         * mapping it pays off (see {@link ManagerStats#readThroughs}). Such reads use one descriptor
+         * per file version, kept while the file has cursors. With false every miss maps, evicting as
+         * needed, and no descriptor is ever kept.
+         */
+        public B readThrough(boolean enabled) {
+            this.readThrough = enabled;
             return self();
         }
 

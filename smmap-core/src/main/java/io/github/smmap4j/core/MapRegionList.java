@@ -27,12 +27,39 @@ final class MapRegionList {
     boolean retired;
     /** Guarded by RegionManager.lock: size of the largest region ever added, bounds the leftward walk of find. */
     private long maxRegionSize;
+    /** Immutable reference (thread-safe itself): the descriptor for reads of unmapped windows under map pressure. */
+    final ReadThroughChannel readThrough;
+    /**
+     * Guarded by RegionManager.lock: read-throughs per window since it was last mapped, direct-mapped
+     * by window index (windows that collide share a count); null until the first read-through.
+     */
+    private short[] readThroughs;
 
     MapRegionList(Path path, long fileSize, Object fileKey, FileTime modified) {
         this.path = path;
         this.fileSize = fileSize;
         this.fileKey = fileKey;
         this.modified = modified;
+        this.readThrough = new ReadThroughChannel(path);
+    }
+
+    /**
+     * Counts one more read-through of the window starting at {@code start} and returns true when it
+     * is the {@code readsBeforeMap}-th (the count restarts): the window has been read often enough
+     * that mapping it, evicting another, pays off.
+     */
+    boolean readThroughLocked(long start, long windowSize, int readsBeforeMap) {
+        short[] t = readThroughs;
+        if (t == null) {
+            long windows = windowSize == 0 ? 1 : Math.ceilDiv(fileSize, windowSize);
+            t = readThroughs = new short[(int) Math.min(4096, Long.highestOneBit(Math.max(1, windows - 1)) << 1)];
+        }
+        int i = (int) ((windowSize == 0 ? 0 : start / windowSize) & (t.length - 1));
+        if (++t[i] >= readsBeforeMap) {
+            t[i] = 0;
+            return true;
+        }
+        return false;
     }
 
     /** Returns true if the given attributes describe this file version (reads immutable fields only). */

@@ -50,6 +50,8 @@ final class RegionLedger {
     private long retries;
     /** Guarded by RegionManager.lock: file versions retired because the file on disk changed. */
     private long stale;
+    /** Guarded by RegionManager.lock: copies served by a positional read instead of a map (map pressure). */
+    private long readThroughs;
 
     RegionLedger(Object lock, long maxMappedMemory, int maxOpenRegions) {
         this.lock = lock;
@@ -58,7 +60,7 @@ final class RegionLedger {
     }
 
     /** Returns the current version of {@code p} with one more cursor, retiring a version that {@code a} no longer matches. */
-    MapRegionList openLocked(Path p, BasicFileAttributes a, List<MapRegion> dead) {
+    MapRegionList openLocked(Path p, BasicFileAttributes a, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         MapRegionList list = files.get(p);
         if (list != null && !list.matches(a.size(), a.fileKey(), a.lastModifiedTime())) {
@@ -88,13 +90,40 @@ final class RegionLedger {
      * Makes room for a map of {@code len} bytes now going in flight outside the lock (evicting least
      * recently used unused regions) and reserves it; returns true if it will overrun a limit anyway.
      */
-    boolean reserveLocked(long len, List<MapRegion> dead) {
+    boolean reserveLocked(long len, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         evictWhileOverLocked(len, 1, dead);
         boolean overrun = overLocked(len, 1);
         reservedBytes += len;
         reservedRegions++;
         return overrun;
+    }
+
+    /** Returns true if a map of {@code len} more bytes fits the limits without evicting anything. */
+    boolean fitsLocked(long len) {
+        assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
+        return !overLocked(len, 1);
+    }
+
+    /** Returns true if evicting unused regions can make room for a map of {@code len} more bytes. */
+    boolean evictableLocked(long len) {
+        assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
+        long bytes = mappedBytes + reservedBytes + len;
+        int regions = openRegions + reservedRegions + 1;
+        for (MapRegion r : idle) {
+            if (bytes <= maxMappedMemory && regions <= maxOpenRegions) {
+                return true;
+            }
+            bytes -= r.size;
+            regions--;
+        }
+        return bytes <= maxMappedMemory && regions <= maxOpenRegions;
+    }
+
+    /** Counts a copy served by a positional read. */
+    void readThroughLocked() {
+        assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
+        readThroughs++;
     }
 
     /** Ends a reservation of {@link #reserveLocked}, whether its map landed or was dropped. */
@@ -128,7 +157,7 @@ final class RegionLedger {
         }
     }
 
-    void releaseLocked(MapRegion r, List<MapRegion> dead) {
+    void releaseLocked(MapRegion r, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         if (r.unmapped || r.clients <= 0) {
             return;
@@ -146,12 +175,14 @@ final class RegionLedger {
     }
 
     /** Detaches a closing cursor: releases its region (may be null) and forgets the file if nothing uses it. */
-    void closeCursorLocked(MapRegionList file, MapRegion current, List<MapRegion> dead) {
+    void closeCursorLocked(MapRegionList file, MapRegion current, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         if (current != null) {
             releaseLocked(current, dead);
         }
-        file.cursors--;
+        if (--file.cursors == 0) {
+            dead.closeChannel(file); // no cursor can read through any more
+        }
         forgetIfUnusedLocked(file);
     }
 
@@ -162,7 +193,7 @@ final class RegionLedger {
     }
 
     /** Takes every unused region out of the bookkeeping. */
-    void collectLocked(List<MapRegion> dead) {
+    void collectLocked(Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         while (!idle.isEmpty()) {
             unmapRegionLocked(idle.getFirst(), dead);
@@ -170,11 +201,12 @@ final class RegionLedger {
     }
 
     /** Marks {@code list} stale: its unused regions go now, its pinned ones when released. */
-    void retireLocked(MapRegionList list, List<MapRegion> dead) {
+    void retireLocked(MapRegionList list, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         stale++;
         list.retired = true;
         files.remove(list.path, list);
+        dead.closeChannel(list);
         for (MapRegion r : new ArrayList<>(list.regions)) {
             if (r.clients == 0) {
                 unmapRegionLocked(r, dead);
@@ -194,17 +226,18 @@ final class RegionLedger {
             }
         }
         return new ManagerStats(openFiles, openRegions, mappedBytes, windowSize, maxMappedMemory,
-                maxOpenRegions, hits, maps, unmaps, overruns, retries, stale);
+                maxOpenRegions, hits, maps, unmaps, overruns, retries, stale, readThroughs);
     }
 
     /** Takes every region, in use or not, out of the bookkeeping (not counted as unmaps) and resets the totals. */
-    void closeLocked(List<MapRegion> dead) {
+    void closeLocked(Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         for (MapRegionList l : files.values()) {
             for (MapRegion r : l.regions) {
                 doomLocked(r, dead);
             }
             l.regions.clear();
+            dead.closeChannel(l);
         }
         // Retired files' regions are not in `files`; the idle set and pinned ones are found here.
         for (MapRegion r : idle) {
@@ -227,14 +260,14 @@ final class RegionLedger {
     }
 
     /** Takes least recently used unused regions out while {@code extraBytes} more bytes in {@code extraRegions} more regions would break a limit. */
-    private void evictWhileOverLocked(long extraBytes, int extraRegions, List<MapRegion> dead) {
+    private void evictWhileOverLocked(long extraBytes, int extraRegions, Doomed dead) {
         while (overLocked(extraBytes, extraRegions) && !idle.isEmpty()) {
             unmapRegionLocked(idle.getFirst(), dead);
         }
     }
 
     /** Takes {@code r} out of the bookkeeping and appends it to {@code dead}, to be unmapped after the lock. */
-    private void unmapRegionLocked(MapRegion r, List<MapRegion> dead) {
+    private void unmapRegionLocked(MapRegion r, Doomed dead) {
         idle.remove(r); // always, so an eviction loop cannot spin on a region already taken out
         if (r.unmapped) {
             return;
@@ -248,7 +281,7 @@ final class RegionLedger {
     }
 
     /** Marks {@code r} unmapped (never handed out again) and appends it to {@code dead}, once. */
-    private static void doomLocked(MapRegion r, List<MapRegion> dead) {
+    private static void doomLocked(MapRegion r, Doomed dead) {
         if (!r.unmapped) {
             r.unmapped = true;
             dead.add(r);

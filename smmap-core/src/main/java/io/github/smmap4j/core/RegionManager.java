@@ -3,13 +3,13 @@ package io.github.smmap4j.core;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The engine behind both managers: window geometry, the lock discipline, and the file I/O (stat,
@@ -28,6 +28,13 @@ import java.util.List;
  * request then counts as a hit and the duplicate mapping is counted nowhere). Regions taken out
  * under the lock go to a local list that the same thread unmaps right after releasing the lock.
  * A cursor's reads inside its pinned region take no lock at all.
+ *
+ * <p>Map pressure: a copy ({@link WindowCursor#copyTo}) that misses when mapping its window would
+ * evict another or overrun a limit is served by a positional read instead (one lock, for the
+ * decision; the read runs without it, on the file version's {@link ReadThroughChannel}), until the
+ * window has been read through {@link #READS_BEFORE_MAP} times; then it is mapped. Random reads of
+ * a file larger than the limit so stop paying a map and an unmap per miss, while windows read
+ * often still get mapped.
  */
 final class RegionManager {
     /** Immutable: alignment of window starts; mappings of any alignment work, this only avoids waste. */
@@ -52,6 +59,16 @@ final class RegionManager {
         } // the channel closes here: a live mapping holds no file descriptor
     };
 
+    /** Immutable: bytes a read-through copies into a cursor's buffer (a small copy of an unmapped window under map pressure). */
+    static final int READ_THROUGH_SIZE = 16 * 1024;
+    /** Immutable: the largest positional read made straight into a caller's array. */
+    static final int READ_THROUGH_MAX = 1 << 20;
+    /**
+     * Immutable: read-throughs of one window after which it is mapped (evicting): a map plus the
+     * later unmap of a shared arena costs about as much as 16 to 40 positional reads of 16 KiB here.
+     */
+    static final int READS_BEFORE_MAP = 16;
+
     /** Immutable: a window being mapped outside the lock; its bytes stay reserved until it lands or is dropped. */
     private record Reservation(MapRegionList file, long start, long len, boolean overrun, boolean wasRetired) {
     }
@@ -60,6 +77,8 @@ final class RegionManager {
     private final long windowSize;
     /** Immutable; called without the lock. */
     private final Mapper mapper;
+    /** Immutable: whether copies may read through under map pressure. */
+    private final boolean readThrough;
     /** Immutable: the one lock (see the class comment). */
     private final Object lock = new Object();
     /** Immutable reference; its state is guarded by lock. */
@@ -67,7 +86,7 @@ final class RegionManager {
     /** Volatile: written under lock by close(), read without it by ensureOpen/isOpen; never reset. */
     private volatile boolean closed;
 
-    RegionManager(long windowSize, long maxMappedMemory, int maxOpenRegions, Mapper mapper) {
+    RegionManager(long windowSize, long maxMappedMemory, int maxOpenRegions, boolean readThrough, Mapper mapper) {
         if (windowSize < 0) {
             throw new IllegalArgumentException("windowSize must be >= 0: " + windowSize);
         }
@@ -80,6 +99,7 @@ final class RegionManager {
         this.windowSize = windowSize == 0 ? 0 : alignUp(windowSize);
         this.ledger = new RegionLedger(lock, maxMappedMemory, maxOpenRegions);
         this.mapper = mapper;
+        this.readThrough = readThrough;
     }
 
     long windowSize() {
@@ -99,23 +119,28 @@ final class RegionManager {
         if (!a.isRegularFile()) {
             throw new IOException(p + ": not a regular file");
         }
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         try {
             synchronized (lock) {
                 ensureOpen();
                 return new WindowCursor(this, ledger.openLocked(p, a, dead));
             }
         } finally {
-            unmapAll(dead);
+            afterLock(dead);
         }
     }
 
     /**
      * Releases {@code current} (may be null) and returns a pinned region holding
-     * {@code [begin, end)} of {@code file}.
+     * {@code [begin, end)} of {@code file}; with {@code mayReadThrough} (a copy), returns null
+     * instead when the window is not mapped, mapping it would evict or overrun, and it has not been
+     * read through {@link #READS_BEFORE_MAP} times (or unused windows cannot make room for it
+     * without an overrun): the caller then reads through
+     * ({@link #readThrough}).
      */
-    MapRegion acquire(MapRegionList file, MapRegion current, long begin, long end) throws IOException {
-        List<MapRegion> dead = new ArrayList<>();
+    MapRegion acquire(MapRegionList file, MapRegion current, long begin, long end, boolean mayReadThrough)
+            throws IOException {
+        Doomed dead = new Doomed();
         Reservation res;
         try {
             synchronized (lock) {
@@ -127,10 +152,17 @@ final class RegionManager {
                 if (r != null) {
                     return r;
                 }
-                res = reserveLocked(file, begin, end, dead);
+                long start = windowStartLocked(begin, end);
+                long len = windowEndLocked(file, end) - start;
+                if (mayReadThrough && readThrough && !file.retired && !ledger.fitsLocked(len)
+                        && (!file.readThroughLocked(start, windowSize, READS_BEFORE_MAP) || !ledger.evictableLocked(len))) {
+                    ledger.readThroughLocked();
+                    return null; // not read often enough to be worth an eviction, or nothing to evict
+                }
+                res = reserveLocked(file, start, len, dead);
             }
         } finally {
-            unmapAll(dead);
+            afterLock(dead);
         }
         MapRegion fresh;
         try {
@@ -143,6 +175,51 @@ final class RegionManager {
             throw t;
         }
         return insert(res, fresh, begin, end);
+    }
+
+    /**
+     * Reads {@code [pos, pos + len)} of {@code file} into {@code dst[off, off + len)} with positional
+     * reads, without mapping and without the lock (what {@link #acquire} returned null for).
+     *
+     * @throws MappedFileTruncatedException if the file ends first (it was truncated)
+     * @throws IOException if the file changed on disk since this version was seen, or cannot be read
+     */
+    void readThrough(MapRegionList file, long pos, byte[] dst, int off, int len) throws IOException {
+        assert !Thread.holdsLock(lock) : "read under the manager's lock";
+        ReadThroughChannel rt = file.readThrough;
+        for (int attempt = 0; ; attempt++) {
+            FileChannel ch = rt.current();
+            if (ch == null || rt.checkDue()) {
+                checkUnchanged(file); // the descriptor must be this file version's, and the file still there
+            }
+            if (ch == null) {
+                ch = rt.open();
+                if (closed) { // close() may have swept the channels before this one opened
+                    rt.close(ch);
+                    ensureOpen();
+                }
+            }
+            try {
+                if (!ReadThroughChannel.readFully(ch, pos, dst, off, len)) {
+                    throw new MappedFileTruncatedException(file.path, pos, null);
+                }
+                return;
+            } catch (ClosedByInterruptException e) {
+                rt.close(ch); // this thread was interrupted, which closed the shared channel: others reopen
+                throw e;
+            } catch (ClosedChannelException e) { // closed by retire, close() or another thread's interrupt
+                ensureOpen();
+                synchronized (lock) {
+                    if (file.retired) {
+                        throw new IOException(file.path + ": file changed on disk while it was being read", e);
+                    }
+                }
+                if (attempt > 0) {
+                    throw e;
+                }
+                rt.close(ch);
+            }
+        }
     }
 
     /** Returns a new cursor on the same file version (no region yet). */
@@ -163,32 +240,32 @@ final class RegionManager {
     }
 
     void release(MapRegion r) {
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         synchronized (lock) {
             if (!closed) {
                 ledger.releaseLocked(r, dead);
             }
         }
-        unmapAll(dead);
+        afterLock(dead);
     }
 
     void closeCursor(MapRegionList file, MapRegion current) {
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         synchronized (lock) {
             if (!closed) {
                 ledger.closeCursorLocked(file, current, dead);
             }
         }
-        unmapAll(dead);
+        afterLock(dead);
     }
 
     int collect() {
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         synchronized (lock) {
             ensureOpen();
             ledger.collectLocked(dead);
         }
-        unmapAll(dead);
+        afterLock(dead);
         return dead.size();
     }
 
@@ -204,7 +281,7 @@ final class RegionManager {
      * unmapped by that thread as soon as its mapper returns (that thread then gets IllegalStateException).
      */
     void close() {
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         synchronized (lock) {
             if (closed) {
                 return;
@@ -212,7 +289,7 @@ final class RegionManager {
             closed = true;
             ledger.closeLocked(dead);
         }
-        unmapAll(dead);
+        afterLock(dead);
     }
 
     boolean isOpen() {
@@ -225,22 +302,25 @@ final class RegionManager {
         }
     }
 
-    /** Picks the window for a miss on {@code [begin, end)}, makes room for it and reserves its bytes. */
-    private Reservation reserveLocked(MapRegionList file, long begin, long end, List<MapRegion> dead) {
-        long start;
-        long stop;
+    /** Returns the start of the window a miss on {@code [begin, end)} maps. */
+    private long windowStartLocked(long begin, long end) {
         if (windowSize == 0) {
-            start = 0;
-            stop = file.fileSize;
-        } else {
-            // Windows sit on a grid of windowSize: nearby requests share one window instead of
-            // mapping overlapping near-copies that waste the memory budget.
-            long grid = begin - begin % windowSize;
-            // A request crossing a grid line gets one region from its page to the next grid line.
-            start = end - grid <= windowSize ? grid : alignDown(begin);
-            stop = Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
+            return 0;
         }
-        long len = stop - start;
+        // Windows sit on a grid of windowSize: nearby requests share one window instead of
+        // mapping overlapping near-copies that waste the memory budget.
+        long grid = begin - begin % windowSize;
+        // A request crossing a grid line gets one region from its page to the next grid line.
+        return end - grid <= windowSize ? grid : alignDown(begin);
+    }
+
+    /** Returns the end of the window a miss ending at {@code end} maps. */
+    private long windowEndLocked(MapRegionList file, long end) {
+        return windowSize == 0 ? file.fileSize : Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
+    }
+
+    /** Makes room for the window {@code [start, start + len)} of a miss and reserves its bytes. */
+    private Reservation reserveLocked(MapRegionList file, long start, long len, Doomed dead) {
         // If everything is in use the window is mapped anyway (an overrun) rather than fail or block a reader.
         boolean overrun = ledger.reserveLocked(len, dead);
         return new Reservation(file, start, len, overrun, file.retired);
@@ -265,13 +345,13 @@ final class RegionManager {
 
     /** Retires {@code file} unless it already is (or the manager is closed), unmapping after the lock. Call without the lock. */
     private void retire(MapRegionList file) {
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         synchronized (lock) {
             if (!closed && !file.retired) {
                 ledger.retireLocked(file, dead);
             }
         }
-        unmapAll(dead);
+        afterLock(dead);
     }
 
     /** Maps the reserved window without the lock; on failure, as smmap does, collects and retries once. */
@@ -279,13 +359,13 @@ final class RegionManager {
         try {
             return mapOnce(res);
         } catch (IOException | OutOfMemoryError | RuntimeException first) {
-            List<MapRegion> dead = new ArrayList<>();
+            Doomed dead = new Doomed();
             synchronized (lock) {
                 ensureOpen();
                 ledger.retryLocked();
                 ledger.collectLocked(dead);
             }
-            unmapAll(dead);
+            afterLock(dead);
             try {
                 return mapOnce(res);
             } catch (IOException | OutOfMemoryError | RuntimeException second) {
@@ -314,7 +394,7 @@ final class RegionManager {
     /** Ends the reservation: enters {@code fresh} and returns it pinned, or drops it (unmapped after the lock). */
     private MapRegion insert(Reservation res, MapRegion fresh, long begin, long end) throws IOException {
         MapRegionList file = res.file();
-        List<MapRegion> dead = new ArrayList<>();
+        Doomed dead = new Doomed();
         try {
             synchronized (lock) {
                 ledger.unreserveLocked(res.len());
@@ -335,15 +415,18 @@ final class RegionManager {
                 return fresh;
             }
         } finally {
-            unmapAll(dead);
+            afterLock(dead);
         }
     }
 
-    /** Unmaps regions this thread took out of the bookkeeping (or never entered). Call without the lock. */
-    private void unmapAll(List<MapRegion> dead) {
+    /** Unmaps the regions and closes the descriptors this thread took out of the bookkeeping (or never entered). Call without the lock. */
+    private void afterLock(Doomed dead) {
         assert !Thread.holdsLock(lock) : "unmap under the manager's lock";
+        for (MapRegionList f : dead.channels) {
+            f.readThrough.close(null);
+        }
         RuntimeException failure = null;
-        for (MapRegion r : dead) {
+        for (MapRegion r : dead.regions) {
             try {
                 r.closeArena();
             } catch (RuntimeException e) { // e.g. an arena still acquired by native code: unmap the rest

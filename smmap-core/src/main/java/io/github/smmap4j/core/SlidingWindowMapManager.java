@@ -71,7 +71,7 @@ public final class SlidingWindowMapManager extends MapManager {
         /** Builds the manager. */
         public SlidingWindowMapManager build() {
             long w = windowSize >= 0 ? windowSize : windowFor(maxMappedMemory);
-            return new SlidingWindowMapManager(new RegionManager(w, maxMappedMemory, maxOpenRegions, mapper));
+            return new SlidingWindowMapManager(new RegionManager(w, maxMappedMemory, maxOpenRegions, readThrough, mapper));
         }
     }
 }

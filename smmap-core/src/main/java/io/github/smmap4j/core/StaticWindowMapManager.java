@@ -26,7 +26,7 @@ public final class StaticWindowMapManager extends MapManager {
 
         /** Builds the manager. */
         public StaticWindowMapManager build() {
-            return new StaticWindowMapManager(new RegionManager(0, maxMappedMemory, maxOpenRegions, mapper));
+            return new StaticWindowMapManager(new RegionManager(0, maxMappedMemory, maxOpenRegions, readThrough, mapper));
         }
     }
 }

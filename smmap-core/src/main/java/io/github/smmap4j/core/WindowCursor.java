@@ -39,6 +39,12 @@ public final class WindowCursor implements AutoCloseable {
     private MapRegion region;
     /** Confined to the cursor's thread. */
     private boolean closed;
+    /** Confined to the cursor's thread: bytes read through at {@link #readOfs} (see {@link #copyTo}), or null. */
+    private byte[] readBuf;
+    /** Confined to the cursor's thread: file offset of readBuf[0]. */
+    private long readOfs;
+    /** Confined to the cursor's thread: valid bytes in readBuf (0 = none). */
+    private int readLen;
 
     WindowCursor(RegionManager manager, MapRegionList file) {
         this.manager = manager;
@@ -69,7 +75,7 @@ public final class WindowCursor implements AutoCloseable {
             return true;
         }
         region = null; // if acquire fails, the old region has already been released
-        region = manager.acquire(file, r, offset, end);
+        region = manager.acquire(file, r, offset, end, false);
         return true;
     }
 
@@ -80,7 +86,11 @@ public final class WindowCursor implements AutoCloseable {
      * all {@code len} bytes loops, advancing {@code pos} and {@code off} by the count returned.
      *
      * <p>The cursor moves (as by {@link #useRegion useRegion(pos, len)}) only when its current
-     * region does not hold {@code pos}; at or past the end of the file it does not move.
+     * region does not hold {@code pos}; at or past the end of the file it does not move. Under map
+     * pressure (mapping the window would evict another or overrun a limit) the copy is served by
+     * positional reads instead, and the cursor is left without a region ({@link #isValid} false):
+     * a window is mapped only once it has been read through several times (see
+     * {@link ManagerStats#readThroughs}).
      *
      * @param pos file offset of the first byte to copy
      * @param dst the array to copy into
@@ -112,7 +122,16 @@ public final class WindowCursor implements AutoCloseable {
         }
         MapRegion r = region;
         if (r == null || pos < r.ofs || pos >= r.ofs + r.size) {
-            useRegion(pos, len);
+            if (readLen > 0 && readOfs <= pos && pos < readOfs + readLen) {
+                int n = (int) Math.min(len, readOfs + readLen - pos);
+                System.arraycopy(readBuf, (int) (pos - readOfs), dst, off, n);
+                return n;
+            }
+            region = null; // if acquire fails, the old region has already been released
+            region = manager.acquire(file, r, pos, pos + Math.min(len, file.fileSize - pos), true);
+            if (region == null) {
+                return readThrough(pos, dst, off, len);
+            }
             r = region;
         }
         int n = (int) Math.min(len, r.ofs + r.size - pos);
@@ -126,6 +145,30 @@ public final class WindowCursor implements AutoCloseable {
         } catch (Throwable t) {
             throw new AssertionError("the fault barrier throws nothing checked", t);
         }
+    }
+
+    /**
+     * Serves a copy by positional reads (map pressure, see the manager): a large copy straight into
+     * {@code dst}, a small one through this cursor's buffer, which later small copies nearby reuse.
+     */
+    private int readThrough(long pos, byte[] dst, int off, int len) throws IOException {
+        if (len >= RegionManager.READ_THROUGH_SIZE) {
+            int n = (int) Math.min(Math.min(len, RegionManager.READ_THROUGH_MAX), file.fileSize - pos);
+            manager.readThrough(file, pos, dst, off, n);
+            return n;
+        }
+        if (readBuf == null) {
+            readBuf = new byte[RegionManager.READ_THROUGH_SIZE];
+        }
+        long start = RegionManager.alignDown(pos);
+        int want = (int) Math.min(readBuf.length, file.fileSize - start);
+        readLen = 0;
+        manager.readThrough(file, start, readBuf, 0, want);
+        readOfs = start;
+        readLen = want;
+        int n = (int) Math.min(len, start + want - pos);
+        System.arraycopy(readBuf, (int) (pos - start), dst, off, n);
+        return n;
     }
 
     /** Returns true while the cursor points at a region; false once the cursor or its manager is closed. */
@@ -152,6 +195,16 @@ public final class WindowCursor implements AutoCloseable {
     public boolean includesOffset(long ofs) {
         MapRegion r = region;
         return r != null && r.ofs <= ofs && ofs < r.ofs + r.size;
+    }
+
+    /**
+     * Returns true if a {@link #copyTo} at {@code ofs} is served without asking the manager: the
+     * current region holds it, or the bytes the cursor last read through under map pressure do.
+     */
+    public boolean holds(long ofs) {
+        MapRegion r = region;
+        return (r != null && r.ofs <= ofs && ofs < r.ofs + r.size)
+                || (readLen > 0 && readOfs <= ofs && ofs < readOfs + readLen);
     }
 
     /** Returns the size of the file as seen when this cursor was made. */

@@ -114,6 +114,7 @@ final class StatsCommand {
             sb.append("  limit-overruns: ").append(s.limitOverruns()).append('\n');
             sb.append("  map-retries: ").append(s.mapRetries()).append('\n');
             sb.append("  stale-files: ").append(s.staleFiles()).append('\n');
+            sb.append("  read-throughs: ").append(s.readThroughs()).append('\n');
             cli.out().write(sb.toString().getBytes(StandardCharsets.UTF_8));
             return 0;
         }
