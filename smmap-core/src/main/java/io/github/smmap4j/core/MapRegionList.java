@@ -2,15 +2,19 @@ package io.github.smmap4j.core;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * The regions of one file version, sorted by offset, with the size and identity of the file
- * seen when it was first opened. The identity is immutable; everything else is guarded by the
- * owning {@link RegionManager}'s lock, so the {@code …Locked} methods must be called holding it.
+ * seen when it was first opened. The identity is immutable; the region array is replaced (never
+ * changed in place) under the owning {@link RegionManager}'s lock and read without it by the hit
+ * path ({@link #find}); everything else is guarded by that lock, so the {@code …Locked} methods
+ * must be called holding it.
  */
 final class MapRegionList {
+    private static final MapRegion[] NONE = {};
+
     /** Immutable: absolute, normalized path of the file. */
     final Path path;
     /** Immutable: size of this file version. */
@@ -19,16 +23,20 @@ final class MapRegionList {
     final Object fileKey;
     /** Immutable: modification time of this version. */
     final FileTime modified;
-    /** Immutable reference; contents guarded by RegionManager.lock: the regions in the bookkeeping, by offset. */
-    final ArrayList<MapRegion> regions = new ArrayList<>();
-    /** Guarded by RegionManager.lock: open cursors on this file version; the list is forgotten when this and regions are empty. */
-    int cursors;
-    /** Guarded by RegionManager.lock: set when the file on disk no longer matches; regions are unmapped as soon as unused. */
-    boolean retired;
-    /** Guarded by RegionManager.lock: size of the largest region ever added, bounds the leftward walk of find. */
-    private long maxRegionSize;
     /** Immutable reference (thread-safe itself): the descriptor for reads of unmapped windows under map pressure. */
     final ReadThroughChannel readThrough;
+    /** Written under RegionManager.lock, read without it (volatile): the regions in the bookkeeping, by offset. */
+    private volatile MapRegion[] regions = NONE;
+    /** Written under RegionManager.lock, read without it (volatile): size of the largest region ever added, bounds the leftward walk of find. */
+    private volatile long maxRegionSize;
+    /** Guarded by RegionManager.lock: open cursors on this file version; the list is forgotten when this and regions are empty. */
+    int cursors;
+    /**
+     * Written under RegionManager.lock, read without it (volatile, by an unpin that must unmap a
+     * retired version's region): set when the file on disk no longer matches; regions are
+     * unmapped as soon as unused.
+     */
+    volatile boolean retired;
     /**
      * Guarded by RegionManager.lock: read-throughs per window since it was last mapped, direct-mapped
      * by window index (windows that collide share a count); null until the first read-through.
@@ -41,6 +49,63 @@ final class MapRegionList {
         this.fileKey = fileKey;
         this.modified = modified;
         this.readThrough = new ReadThroughChannel(path);
+    }
+
+    /** Returns true if the given attributes describe this file version (reads immutable fields only). */
+    boolean matches(long size, Object key, FileTime mtime) {
+        return size == fileSize && Objects.equals(key, fileKey) && Objects.equals(mtime, modified);
+    }
+
+    /**
+     * Returns a region holding {@code [begin, end)}, or null; without the lock (a region it returns
+     * may be taken out of the bookkeeping at any moment, which {@link MapRegion#tryPin} tells).
+     */
+    MapRegion find(long begin, long end) {
+        MapRegion[] rs = regions;
+        long reach = maxRegionSize;
+        // Regions may overlap, so walk left while a region could still reach `end`.
+        for (int i = lastStartingAtOrBefore(rs, begin); i >= 0; i--) {
+            MapRegion r = rs[i];
+            if (r.includes(begin, end)) {
+                return r;
+            }
+            if (r.ofs + reach < end) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Returns the regions in the bookkeeping, by offset (a snapshot: never changed in place). */
+    MapRegion[] regions() {
+        return regions;
+    }
+
+    void addLocked(MapRegion r) {
+        MapRegion[] rs = regions;
+        int i = lastStartingAtOrBefore(rs, r.ofs) + 1;
+        MapRegion[] next = new MapRegion[rs.length + 1];
+        System.arraycopy(rs, 0, next, 0, i);
+        next[i] = r;
+        System.arraycopy(rs, i, next, i + 1, rs.length - i);
+        maxRegionSize = Math.max(maxRegionSize, r.size);
+        regions = next;
+    }
+
+    void removeLocked(MapRegion r) {
+        MapRegion[] rs = regions;
+        for (int i = 0; i < rs.length; i++) {
+            if (rs[i] == r) {
+                MapRegion[] next = Arrays.copyOf(rs, rs.length - 1);
+                System.arraycopy(rs, i + 1, next, i, rs.length - i - 1);
+                regions = next;
+                return;
+            }
+        }
+    }
+
+    void clearLocked() {
+        regions = NONE;
     }
 
     /**
@@ -62,44 +127,13 @@ final class MapRegionList {
         return false;
     }
 
-    /** Returns true if the given attributes describe this file version (reads immutable fields only). */
-    boolean matches(long size, Object key, FileTime mtime) {
-        return size == fileSize && Objects.equals(key, fileKey) && Objects.equals(mtime, modified);
-    }
-
-    /** Returns a region holding {@code [begin, end)}, or null. */
-    MapRegion findLocked(long begin, long end) {
-        int i = lastStartingAtOrBeforeLocked(begin);
-        // Regions may overlap, so walk left while a region could still reach `end`.
-        for (; i >= 0; i--) {
-            MapRegion r = regions.get(i);
-            if (r.includes(begin, end)) {
-                return r;
-            }
-            if (r.ofs + maxRegionSize < end) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    void addLocked(MapRegion r) {
-        int i = lastStartingAtOrBeforeLocked(r.ofs) + 1;
-        regions.add(i, r);
-        maxRegionSize = Math.max(maxRegionSize, r.size);
-    }
-
-    void removeLocked(MapRegion r) {
-        regions.remove(r);
-    }
-
-    private int lastStartingAtOrBeforeLocked(long ofs) {
+    private static int lastStartingAtOrBefore(MapRegion[] rs, long ofs) {
         int lo = 0;
-        int hi = regions.size() - 1;
+        int hi = rs.length - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (regions.get(mid).ofs <= ofs) {
+            if (rs[mid].ofs <= ofs) {
                 found = mid;
                 lo = mid + 1;
             } else {

@@ -6,16 +6,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The bookkeeping of one {@link RegionManager}: which file versions and regions exist, which
- * regions are unused (in least-recently-used order), the mapped and reserved totals checked against
- * the limits, and the statistics counters.
+ * The bookkeeping of one {@link RegionManager}: which file versions and regions exist, the mapped
+ * and reserved totals checked against the limits, the choice of what to evict (the unpinned region
+ * used least recently), and the statistics counters.
  *
- * <p>Not thread-safe on its own: every method is called, and every field read or written, with the
- * owning manager's lock held, hence the {@code …Locked} names. It never maps, unmaps or touches a
- * file: a region it takes out of the bookkeeping is marked {@link MapRegion#unmapped} and appended
- * to the caller's {@code dead} list, which the caller unmaps after releasing the lock.
+ * <p>Not thread-safe on its own: every {@code …Locked} method is called, and every field not
+ * marked otherwise read or written, with the owning manager's lock held. Cursors pin and unpin
+ * regions without it ({@link MapRegion#tryPin}); eviction claims a region only if nothing pins it
+ * ({@link MapRegion#tryRetire}). It never maps, unmaps or touches a file: a region it takes out of
+ * the bookkeeping is marked {@link MapRegion#unmapped} and appended to the caller's {@code dead},
+ * which the caller unmaps after releasing the lock.
  */
 final class RegionLedger {
     /** Immutable: the owning manager's lock; only asserted to be held (tests run with -ea). */
@@ -28,8 +31,8 @@ final class RegionLedger {
     private final HashMap<Path, MapRegionList> files = new HashMap<>();
     /** Immutable reference; contents guarded by RegionManager.lock: in-use regions of retired file versions, so close finds them. */
     private final List<MapRegion> retiredPinned = new ArrayList<>();
-    /** Immutable reference; contents guarded by RegionManager.lock: unused regions, least recently used first. */
-    private final LinkedHashSet<MapRegion> idle = new LinkedHashSet<>();
+    /** Immutable reference; contents guarded by RegionManager.lock: every region in the bookkeeping, pinned or not. */
+    private final LinkedHashSet<MapRegion> live = new LinkedHashSet<>();
     /** Guarded by RegionManager.lock: bytes of the regions in the bookkeeping. */
     private long mappedBytes;
     /** Guarded by RegionManager.lock: number of regions in the bookkeeping. */
@@ -38,8 +41,16 @@ final class RegionLedger {
     private long reservedBytes;
     /** Guarded by RegionManager.lock: number of maps in flight outside the lock. */
     private int reservedRegions;
-    /** Guarded by RegionManager.lock: requests served by a region that was already mapped. */
+    /**
+     * Written under RegionManager.lock, read without it (volatile): true while the regions and
+     * reservations exceed a limit (an overrun), so an unpin that leaves a region unused takes the
+     * lock to give the excess back.
+     */
+    private volatile boolean overLimit;
+    /** Guarded by RegionManager.lock: requests served under the lock by a region that was already mapped. */
     private long hits;
+    /** Thread-safe: requests served by a mapped region without the lock (the hit path). */
+    private final LongAdder fastHits = new LongAdder();
     /** Guarded by RegionManager.lock: regions that entered the bookkeeping. */
     private long maps;
     /** Guarded by RegionManager.lock: regions taken out of the bookkeeping (evicted, collected, stale). */
@@ -75,15 +86,25 @@ final class RegionLedger {
         return list;
     }
 
+    /** Counts a request served by a region pinned without the lock. Thread-safe. */
+    void fastHit() {
+        fastHits.increment();
+    }
+
+    /** Returns true while a limit is exceeded (see {@link #overLimit}). Thread-safe. */
+    boolean overLimit() {
+        return overLimit;
+    }
+
     /** Returns a region of {@code file} holding {@code [begin, end)}, pinned and counted as a hit; null on a miss. */
     MapRegion hitLocked(MapRegionList file, long begin, long end) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
-        MapRegion r = file.findLocked(begin, end);
-        if (r != null) {
+        MapRegion r = file.find(begin, end);
+        if (r != null && r.tryPin()) { // a region in the bookkeeping can always be pinned under the lock
             hits++;
-            pinLocked(r);
+            return r;
         }
-        return r;
+        return null;
     }
 
     /**
@@ -96,6 +117,7 @@ final class RegionLedger {
         boolean overrun = overLocked(len, 1);
         reservedBytes += len;
         reservedRegions++;
+        updateOverLimitLocked();
         return overrun;
     }
 
@@ -110,12 +132,14 @@ final class RegionLedger {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         long bytes = mappedBytes + reservedBytes + len;
         int regions = openRegions + reservedRegions + 1;
-        for (MapRegion r : idle) {
+        for (MapRegion r : live) {
             if (bytes <= maxMappedMemory && regions <= maxOpenRegions) {
                 return true;
             }
-            bytes -= r.size;
-            regions--;
+            if (r.clients() == 0) {
+                bytes -= r.size;
+                regions--;
+            }
         }
         return bytes <= maxMappedMemory && regions <= maxOpenRegions;
     }
@@ -131,12 +155,15 @@ final class RegionLedger {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         reservedBytes -= len;
         reservedRegions--;
+        updateOverLimitLocked();
     }
 
     /** Enters the freshly mapped {@code r} (its reservation already ended) and pins it. */
     void addLocked(MapRegion r, boolean overrun) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
+        r.tryPin(); // fresh: nothing else can hold or claim it yet
         r.file.addLocked(r);
+        live.add(r);
         if (r.file.retired) {
             // A cursor of a retired version mapped: track the region so close still unmaps it.
             retiredPinned.add(r);
@@ -147,39 +174,30 @@ final class RegionLedger {
         if (overrun) {
             overruns++;
         }
-        pinLocked(r);
+        updateOverLimitLocked();
     }
 
-    void pinLocked(MapRegion r) {
+    /**
+     * After an unpin left {@code r} unused while its file is retired or a limit is exceeded: unmaps
+     * it (retired) or gives the excess back, least recently used first (an overrun).
+     */
+    void unusedLocked(MapRegion r, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
-        if (r.clients++ == 0) {
-            idle.remove(r);
-        }
-    }
-
-    void releaseLocked(MapRegion r, Doomed dead) {
-        assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
-        if (r.unmapped || r.clients <= 0) {
+        if (r.unmapped) {
             return;
         }
-        if (--r.clients == 0) {
-            if (r.file.retired) {
-                retiredPinned.remove(r);
-                unmapRegionLocked(r, dead);
-            } else {
-                idle.add(r); // most recently used goes last
-                // A region mapped during an overrun is given back as soon as it is unused.
-                evictWhileOverLocked(0, 0, dead);
+        if (r.file.retired) {
+            if (r.tryRetire()) {
+                takeOutLocked(r, dead);
             }
+        } else {
+            evictWhileOverLocked(0, 0, dead);
         }
     }
 
-    /** Detaches a closing cursor: releases its region (may be null) and forgets the file if nothing uses it. */
-    void closeCursorLocked(MapRegionList file, MapRegion current, Doomed dead) {
+    /** Detaches a closing cursor (its region already unpinned) and forgets the file if nothing uses it. */
+    void closeCursorLocked(MapRegionList file, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
-        if (current != null) {
-            releaseLocked(current, dead);
-        }
         if (--file.cursors == 0) {
             dead.closeChannel(file); // no cursor can read through any more
         }
@@ -195,8 +213,10 @@ final class RegionLedger {
     /** Takes every unused region out of the bookkeeping. */
     void collectLocked(Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
-        while (!idle.isEmpty()) {
-            unmapRegionLocked(idle.getFirst(), dead);
+        for (MapRegion r : new ArrayList<>(live)) {
+            if (r.tryRetire()) {
+                takeOutLocked(r, dead);
+            }
         }
     }
 
@@ -204,12 +224,12 @@ final class RegionLedger {
     void retireLocked(MapRegionList list, Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         stale++;
-        list.retired = true;
+        list.retired = true; // before the claims below: an unpin that follows them sees it and unmaps
         files.remove(list.path, list);
         dead.closeChannel(list);
-        for (MapRegion r : new ArrayList<>(list.regions)) {
-            if (r.clients == 0) {
-                unmapRegionLocked(r, dead);
+        for (MapRegion r : list.regions()) {
+            if (r.tryRetire()) {
+                takeOutLocked(r, dead);
             } else {
                 retiredPinned.add(r);
             }
@@ -221,36 +241,36 @@ final class RegionLedger {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         int openFiles = 0;
         for (MapRegionList l : files.values()) {
-            if (!l.regions.isEmpty()) {
+            if (l.regions().length > 0) {
                 openFiles++;
             }
         }
         return new ManagerStats(openFiles, openRegions, mappedBytes, windowSize, maxMappedMemory,
-                maxOpenRegions, hits, maps, unmaps, overruns, retries, stale, readThroughs);
+                maxOpenRegions, hits + fastHits.sum(), maps, unmaps, overruns, retries, stale, readThroughs);
     }
 
     /** Takes every region, in use or not, out of the bookkeeping (not counted as unmaps) and resets the totals. */
     void closeLocked(Doomed dead) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         for (MapRegionList l : files.values()) {
-            for (MapRegion r : l.regions) {
-                doomLocked(r, dead);
-            }
-            l.regions.clear();
+            l.clearLocked();
             dead.closeChannel(l);
         }
-        // Retired files' regions are not in `files`; the idle set and pinned ones are found here.
-        for (MapRegion r : idle) {
+        // Retired files' regions are not in `files`: every region is in `live`.
+        for (MapRegion r : live) {
+            r.forceRetire();
             doomLocked(r, dead);
         }
         for (MapRegion r : retiredPinned) {
+            r.forceRetire();
             doomLocked(r, dead);
         }
         retiredPinned.clear();
-        idle.clear();
+        live.clear();
         files.clear();
         mappedBytes = 0;
         openRegions = 0;
+        updateOverLimitLocked();
     }
 
     /** Returns true if {@code extraBytes} more bytes in {@code extraRegions} more regions would break a limit. */
@@ -259,25 +279,58 @@ final class RegionLedger {
                 || openRegions + reservedRegions + extraRegions > maxOpenRegions;
     }
 
-    /** Takes least recently used unused regions out while {@code extraBytes} more bytes in {@code extraRegions} more regions would break a limit. */
-    private void evictWhileOverLocked(long extraBytes, int extraRegions, Doomed dead) {
-        while (overLocked(extraBytes, extraRegions) && !idle.isEmpty()) {
-            unmapRegionLocked(idle.getFirst(), dead);
+    private void updateOverLimitLocked() {
+        boolean over = overLocked(0, 0);
+        if (over != overLimit) {
+            overLimit = over;
         }
     }
 
-    /** Takes {@code r} out of the bookkeeping and appends it to {@code dead}, to be unmapped after the lock. */
-    private void unmapRegionLocked(MapRegion r, Doomed dead) {
-        idle.remove(r); // always, so an eviction loop cannot spin on a region already taken out
+    /**
+     * Takes unpinned regions out, least recently used first, while {@code extraBytes} more bytes in
+     * {@code extraRegions} more regions would break a limit. One scan per victim: evictions are rare
+     * next to hits, and the scan is what lets pins and unpins run without the lock.
+     */
+    private void evictWhileOverLocked(long extraBytes, int extraRegions, Doomed dead) {
+        while (overLocked(extraBytes, extraRegions)) {
+            MapRegion victim = null;
+            for (int attempt = 0; attempt < 3 && victim == null; attempt++) {
+                MapRegion oldest = null;
+                for (MapRegion r : live) {
+                    if (r.clients() == 0 && (oldest == null || r.lastUse - oldest.lastUse < 0)) {
+                        oldest = r;
+                    }
+                }
+                if (oldest == null) {
+                    return; // everything is pinned: an overrun
+                }
+                if (oldest.tryRetire()) { // else pinned since the scan: look again
+                    victim = oldest;
+                }
+            }
+            if (victim == null) {
+                return;
+            }
+            takeOutLocked(victim, dead);
+        }
+    }
+
+    /** Takes the claimed {@code r} out of the bookkeeping and appends it to {@code dead}, to be unmapped after the lock. */
+    private void takeOutLocked(MapRegion r, Doomed dead) {
+        live.remove(r);
         if (r.unmapped) {
             return;
         }
         doomLocked(r, dead);
         r.file.removeLocked(r);
+        if (r.file.retired) {
+            retiredPinned.remove(r);
+        }
         mappedBytes -= r.size;
         openRegions--;
         unmaps++;
         forgetIfUnusedLocked(r.file);
+        updateOverLimitLocked();
     }
 
     /** Marks {@code r} unmapped (never handed out again) and appends it to {@code dead}, once. */
@@ -289,7 +342,7 @@ final class RegionLedger {
     }
 
     private void forgetIfUnusedLocked(MapRegionList file) {
-        if (file.cursors == 0 && file.regions.isEmpty() && files.get(file.path) == file) {
+        if (file.cursors == 0 && file.regions().length == 0 && files.get(file.path) == file) {
             files.remove(file.path);
         }
     }

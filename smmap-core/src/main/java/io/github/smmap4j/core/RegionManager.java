@@ -17,8 +17,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * {@link RegionLedger}.
  *
  * <p>Lock rule: one lock, {@link #lock}, guards all bookkeeping (the ledger and the mutable fields
- * of every {@link MapRegionList} and {@link MapRegion}); every method that must be called holding it
- * is named {@code …Locked}. Under the lock only bookkeeping happens, never file I/O (stat, open,
+ * of every {@link MapRegionList} and {@link MapRegion}) except pins: every method that must be called
+ * holding it is named {@code …Locked}. A cursor moving to a region that is already mapped takes no
+ * lock: it finds the region in its file's region array (replaced, never changed in place, under the
+ * lock) and pins it with a compare-and-set that fails once eviction has claimed the region;
+ * unpinning is lock-free too, unless it leaves a region of a retired file, or one beyond a limit
+ * (an overrun), unused. Under the lock only bookkeeping happens, never file I/O (stat, open,
  * mmap) nor unmapping ({@code Arena.close}, a handshake with every thread for a shared arena), so a
  * thread that misses never stalls threads that hit. A miss takes the lock twice: first to look up,
  * pick the window, make room (victims are taken out of the bookkeeping and marked unmapped) and
@@ -140,14 +144,20 @@ final class RegionManager {
      */
     MapRegion acquire(MapRegionList file, MapRegion current, long begin, long end, boolean mayReadThrough)
             throws IOException {
+        ensureOpen();
+        if (current != null) {
+            release(current);
+        }
+        MapRegion hit = file.find(begin, end); // the hit path: no lock
+        if (hit != null && hit.tryPin()) {
+            ledger.fastHit();
+            return hit;
+        }
         Doomed dead = new Doomed();
         Reservation res;
         try {
             synchronized (lock) {
                 ensureOpen();
-                if (current != null) {
-                    ledger.releaseLocked(current, dead);
-                }
                 MapRegion r = ledger.hitLocked(file, begin, end);
                 if (r != null) {
                     return r;
@@ -231,29 +241,36 @@ final class RegionManager {
         }
     }
 
-    /** Pins {@code r} once more (cursor copy). */
+    /** Pins {@code r} once more (cursor copy); no lock. */
     void share(MapRegion r) {
-        synchronized (lock) {
-            ensureOpen();
-            ledger.pinLocked(r);
+        ensureOpen();
+        if (!r.tryPin()) {
+            throw new IllegalStateException("map manager is closed");
         }
     }
 
+    /** Unpins {@code r}; takes the lock only if that leaves it unused while its file is retired or a limit is exceeded. */
     void release(MapRegion r) {
+        if (r.unpin() != 0 || !(r.file.retired || ledger.overLimit())) {
+            return;
+        }
         Doomed dead = new Doomed();
         synchronized (lock) {
             if (!closed) {
-                ledger.releaseLocked(r, dead);
+                ledger.unusedLocked(r, dead);
             }
         }
         afterLock(dead);
     }
 
     void closeCursor(MapRegionList file, MapRegion current) {
+        if (current != null) {
+            release(current);
+        }
         Doomed dead = new Doomed();
         synchronized (lock) {
             if (!closed) {
-                ledger.closeCursorLocked(file, current, dead);
+                ledger.closeCursorLocked(file, dead);
             }
         }
         afterLock(dead);
