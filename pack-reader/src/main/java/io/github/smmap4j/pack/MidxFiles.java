@@ -2,9 +2,7 @@ package io.github.smmap4j.pack;
 
 import io.github.smmap4j.core.MapManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -31,7 +29,7 @@ final class MidxFiles {
     private final List<MultiPackIndex> retired = new ArrayList<>();
 
     /** One version of a file: its attributes when opened, and the index (null if refused). */
-    private record Opened(BasicFileAttributes seen, MultiPackIndex midx) {
+    private record Opened(FileStamp seen, MultiPackIndex midx) {
     }
 
     MidxFiles(MapManager manager, ObjectFormat format, Consumer<String> warnings) {
@@ -59,15 +57,15 @@ final class MidxFiles {
 
     /** Returns the usable multi-pack-index at {@code file}, or null if there is none or it was refused. */
     synchronized MultiPackIndex get(Path file) {
-        BasicFileAttributes now;
+        FileStamp now;
         try {
-            now = Files.readAttributes(file, BasicFileAttributes.class);
+            now = FileStamp.of(file);
         } catch (IOException e) {
             drop(file); // absent (or unreadable, as git sees it: no multi-pack-index)
             return null;
         }
         Opened o = byPath.get(file);
-        if (o != null && PackFile.same(file, o.seen)) {
+        if (o != null && o.seen.equals(now)) {
             return o.midx;
         }
         drop(file);
@@ -116,7 +114,7 @@ final class MidxFiles {
     /** Returns a file in use that changed on disk since it was opened, or null (for fault reports). */
     synchronized Path changedFile() {
         for (Map.Entry<Path, Opened> e : byPath.entrySet()) {
-            if (e.getValue().midx != null && !PackFile.same(e.getKey(), e.getValue().seen)) {
+            if (e.getValue().midx != null && !e.getValue().seen.matches(e.getKey())) {
                 return e.getKey();
             }
         }

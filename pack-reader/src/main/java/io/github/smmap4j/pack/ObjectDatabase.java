@@ -26,30 +26,10 @@ public final class ObjectDatabase implements AutoCloseable {
     /** Default stream threshold: objects above 16 MiB are streamed by {@link #open}. */
     public static final long DEFAULT_STREAM_THRESHOLD = 16L << 20;
 
-    private final RepositoryLayout layout;
-    private final GitConfig config;
-    private final MapManager manager;
-    private final boolean ownsManager;
-    private final Storage storage;
-    private final ReaderPool pool;
-    private final DatabaseOptions options;
-    private volatile boolean closed;
+    private final DatabaseResources res;
 
-    private ObjectDatabase(DatabaseOptions o, RepositoryLayout layout, GitConfig config, ObjectFormat format,
-                           boolean readMidx) throws IOException {
-        this.layout = layout;
-        this.config = config;
-        this.options = o;
-        this.ownsManager = o.manager == null;
-        this.manager = ownsManager ? o.newManager() : o.manager;
-        this.storage = o.storage(manager, layout.objectDirs(), format, readMidx);
-        this.pool = new ReaderPool(storage);
-        try {
-            storage.packs().rescan();
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
+    private ObjectDatabase(DatabaseResources res) {
+        this.res = res;
     }
 
     /** Opens the repository at {@code repo} (a work tree, its {@code .git}, a bare repository or an objects directory) with defaults. */
@@ -64,7 +44,7 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /** Returns the git directory (or the objects directory's parent). */
     public Path gitDir() {
-        return layout.gitDir();
+        return res.layout.gitDir();
     }
 
     /**
@@ -72,7 +52,7 @@ public final class ObjectDatabase implements AutoCloseable {
      * database was opened (system and global configs are not read).
      */
     public GitConfig config() {
-        return config;
+        return res.config;
     }
 
     /**
@@ -81,18 +61,18 @@ public final class ObjectDatabase implements AutoCloseable {
      * objects are listed, and reading them fails with this error), as git reports them.
      */
     public List<CorruptPackException> packErrors() {
-        ensureOpen();
-        return storage.packs().errors();
+        res.ensureOpen();
+        return res.storage.packs().errors();
     }
 
     /** Returns the object format (from {@code extensions.objectFormat}). */
     public ObjectFormat format() {
-        return storage.format();
+        return res.storage.format();
     }
 
     /** Returns the object directories searched: this repository's, then its alternates'. */
     public List<Path> objectDirectories() {
-        return layout.objectDirs();
+        return res.layout.objectDirs();
     }
 
     /** Returns the packs currently known, in scan order. */
@@ -108,8 +88,8 @@ public final class ObjectDatabase implements AutoCloseable {
      * {@link #listObjects}, which takes these together with the loose objects.
      */
     public List<PackFile> packsInGitOrder() throws IOException {
-        ensureOpen();
-        return storage.packs().current().inGitOrder();
+        res.ensureOpen();
+        return res.storage.packs().current().inGitOrder();
     }
 
     /**
@@ -121,15 +101,15 @@ public final class ObjectDatabase implements AutoCloseable {
      * @throws IOException naming the pack directories if they changed during each of 8 tries
      */
     public ObjectListing listObjects() throws IOException {
-        ensureOpen();
-        ListingScan l = ListingScan.take(storage);
+        res.ensureOpen();
+        ListingScan l = ListingScan.take(res.storage);
         return new ObjectListing(l.loose(), l.packs().inGitOrder());
     }
 
     /** Returns a new single-thread reader; close it when done. */
     public ObjectReader newReader() {
-        ensureOpen();
-        return new ObjectReader(storage);
+        res.ensureOpen();
+        return new ObjectReader(res.storage);
     }
 
     /** Returns true if some pack, loose object or alternate holds {@code id}. */
@@ -165,8 +145,8 @@ public final class ObjectDatabase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code name} is not hex or too short/long
      */
     public ObjectId resolve(String name) throws IOException {
-        ensureOpen();
-        return Abbreviation.resolve(storage, pool, name);
+        res.ensureOpen();
+        return Abbreviation.resolve(res.storage, res.pool, name);
     }
 
     /** Calls {@code action} for every object id once, in id order (merging packs and loose objects). */
@@ -186,8 +166,8 @@ public final class ObjectDatabase implements AutoCloseable {
      * @throws IOException naming the pack directories if they changed during each of 8 tries
      */
     public void forEachObject(IOConsumer<ObjectLocation> action) throws IOException {
-        ensureOpen();
-        ListingScan l = ListingScan.take(storage);
+        res.ensureOpen();
+        ListingScan l = ListingScan.take(res.storage);
         IdOrderMerge.forEach(l.packs().idRuns(), l.packs().inGitOrder(), new ArrayList<>(l.loose()), action);
     }
 
@@ -205,17 +185,14 @@ public final class ObjectDatabase implements AutoCloseable {
      * @param parallelism threads to use, e.g. {@code Runtime.getRuntime().availableProcessors()}
      */
     public void forEachObjectInAnyOrder(int parallelism, ObjectVisitor visitor) throws IOException {
-        ensureOpen();
-        new AnyOrderTraversal(storage, parallelism, visitor).run();
+        res.ensureOpen();
+        new AnyOrderTraversal(res.storage, parallelism, visitor).run();
     }
 
     /** Calls {@code action} for every packed object, pack by pack (scan order), in offset order. */
     public void forEachInPackOrder(IOConsumer<ObjectLocation> action) throws IOException {
         for (PackFile p : packArray()) {
-            ReverseIndex rev = p.reverseIndex();
-            for (int i = 0; i < rev.size(); i++) {
-                action.accept(new ObjectLocation(p.index.idAt(rev.positionAt(i)), p, rev.offsetAt(i)));
-            }
+            p.forEachInOffsetOrder(action);
         }
     }
 
@@ -224,8 +201,8 @@ public final class ObjectDatabase implements AutoCloseable {
      * git meets them: object directories in order, {@code 00..ff}, directory-listing order.
      */
     public void forEachLooseId(Consumer<ObjectId> action) throws IOException {
-        ensureOpen();
-        storage.loose().forEach(action);
+        res.ensureOpen();
+        res.storage.loose().forEach(action);
     }
 
     /** A consumer that may throw {@link IOException}. */
@@ -241,60 +218,45 @@ public final class ObjectDatabase implements AutoCloseable {
      * @return true if the set of packs changed
      */
     public boolean rescan() throws IOException {
-        ensureOpen();
-        return storage.packs().rescan();
+        res.ensureOpen();
+        return res.storage.packs().rescan();
     }
 
     /** Runs {@code call} with a pooled reader (the database's own calls are thread-safe this way). */
     private <T> T withReader(ReaderPool.ReaderCall<T> call) throws IOException {
-        ensureOpen();
-        return pool.with(call);
+        res.ensureOpen();
+        return res.pool.with(call);
     }
 
     PackFile[] packArray() {
-        ensureOpen();
-        return storage.packs().packs();
+        res.ensureOpen();
+        return res.storage.packs().packs();
     }
 
     /** The map manager (for tests: the CLI and users keep the manager they pass in). */
     MapManager manager() {
-        return manager;
+        return res.manager;
     }
 
     /** The settings it was opened with (the caps refs and names are read under). */
     DatabaseOptions options() {
-        return options;
+        return res.options;
     }
 
     /** The parts every reader shares (for the verifier and tests). */
     Storage storage() {
-        return storage;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("object database " + gitDir() + " is closed");
-        }
+        return res.storage;
     }
 
     /** Closes every pack and reader, and the manager if this database made it. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        pool.close();
-        storage.packs().close();
-        storage.cache().clear();
-        if (ownsManager) {
-            manager.close();
-        }
+        res.close();
     }
 
     @Override
     public String toString() {
-        return "ObjectDatabase[" + gitDir() + ", " + storage.packs().packs().length + " packs, " + format().configName() + "]";
+        return "ObjectDatabase[" + gitDir() + ", " + res.storage.packs().packs().length + " packs, " + format().configName() + "]";
     }
 
     /** Configures an {@link ObjectDatabase}. */
@@ -433,11 +395,7 @@ public final class ObjectDatabase implements AutoCloseable {
          *         boolean (unless {@link #multiPackIndex} was called)
          */
         public ObjectDatabase build() throws IOException {
-            RepositoryLayout layout = RepositoryLayout.find(repo, o.maxMetadataFile);
-            GitConfig config = GitConfig.read(layout.gitDir().resolve("config"), o.maxMetadataFile);
-            ObjectFormat declared = RepositoryFormat.check(config);
-            boolean readMidx = o.multiPackIndex != null ? o.multiPackIndex : config.getBoolean("core.multiPackIndex", true);
-            return new ObjectDatabase(o.copy(), layout, config, o.format != null ? o.format : declared, readMidx);
+            return new ObjectDatabase(DatabaseResources.open(repo, o));
         }
     }
 }

@@ -6,12 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -22,7 +19,8 @@ import java.util.function.Consumer;
  * may still be inside them: they are closed with the directory), and is the one place that
  * searches the packs for an id ({@link #find}): through each object directory's
  * multi-pack-index ({@link MidxChain}: one search for all the packs it covers, and the pack git
- * chose for an object stored twice), then the packs no multi-pack-index covers. Thread-safe.
+ * chose for an object stored twice), then the packs no multi-pack-index covers (the search
+ * order of the last scan: {@link PackLookup}). Thread-safe.
  */
 final class PackDirectory {
     private final MapManager manager;
@@ -56,17 +54,9 @@ final class PackDirectory {
     /** Receives a message for each damaged file ignored: a multi-pack-index, a pack's {@code .rev}. */
     private final Consumer<String> warnings;
     /** What {@link #find} searches; written under {@code scanLock} after each scan, read without it. */
-    private volatile Lookup lookup = Lookup.EMPTY;
+    private volatile PackLookup lookup = PackLookup.EMPTY;
     /** Where an object is when a multi-pack-index's answer is not confirmed: the first pack holding it. */
-    private final MidxChain.Fallback everyPack = id -> firstPack(packs, id, List.of());
-
-    /**
-     * The search order: the multi-pack-indexes in git's order, then the packs none of them
-     * covers, in scan order.
-     */
-    private record Lookup(MidxChain[] midx, PackFile[] uncovered) {
-        static final Lookup EMPTY = new Lookup(new MidxChain[0], new PackFile[0]);
-    }
+    private final MidxChain.Fallback everyPack = id -> PackLookup.firstPack(packs, id, List.of());
 
     PackDirectory(MapManager manager, ObjectFormat format, List<Path> objectDirs) {
         this(manager, format, objectDirs, false, true, message -> { });
@@ -139,46 +129,21 @@ final class PackDirectory {
      * {@code mark_bad_packed_object}).
      */
     ObjectLocation findSkipping(ObjectId id, List<PackFile> skip) throws IOException {
-        Lookup l = lookup;
         try {
-            for (MidxChain m : l.midx) {
-                ObjectLocation at = m.find(id, everyPack);
-                if (at != null) {
-                    // The multi-pack-index keeps one copy; for another, ask every pack.
-                    return !skip.contains(at.pack()) ? at : firstPack(packs, id, skip);
-                }
-            }
-            return firstPack(l.uncovered, id, skip);
+            return lookup.find(id, skip, packs, everyPack);
         } catch (InternalError e) {
             throw faulted(e);
         }
     }
 
-    private static ObjectLocation firstPack(PackFile[] in, ObjectId id, List<PackFile> skip) throws CorruptPackException {
-        for (PackFile p : in) {
-            int pos = p.index.findPosition(id);
-            if (pos >= 0 && !skip.contains(p)) {
-                return new ObjectLocation(id, p, p.index.offsetAt(pos));
-            }
-        }
-        return null;
-    }
-
     /** Adds to {@code out} up to {@code limit} packed ids starting with {@code hexPrefix} (maybe some twice). */
     void resolve(String hexPrefix, List<ObjectId> out, int limit) {
-        Lookup l = lookup;
-        for (MidxChain m : l.midx) {
-            m.resolve(hexPrefix, out, limit);
-        }
-        for (PackFile p : l.uncovered) {
-            p.index.resolve(hexPrefix, out, limit);
-        }
+        lookup.resolve(hexPrefix, out, limit);
     }
-
 
     /** Returns the multi-pack-indexes in use, in git's order. */
     List<MidxChain> multiPackIndexes() {
-        return List.of(lookup.midx);
+        return List.of(lookup.midx());
     }
 
     /**
@@ -332,50 +297,8 @@ final class PackDirectory {
         byIdx.putAll(seen);
         packs = order.toArray(new PackFile[0]);
         unreadable = List.copyOf(bad);
-        refreshLookup();
+        lookup = readMidx ? PackLookup.of(packs, objectDirs, midxFiles) : new PackLookup(PackLookup.EMPTY.midx(), packs);
         return changed;
-    }
-
-    /**
-     * Rebuilds {@link #lookup} from the packs just scanned: each object directory's
-     * multi-pack-index matched to its packs, in git's order (packfile.c/midx.c: the first
-     * directory's stays at the head of the list, each later one is inserted right after it),
-     * and the packs none covers.
-     */
-    private void refreshLookup() {
-        if (!readMidx) {
-            lookup = new Lookup(Lookup.EMPTY.midx, packs);
-            return;
-        }
-        List<MidxChain> found = new ArrayList<>();
-        Set<PackFile> covered = new HashSet<>();
-        Set<Path> used = new HashSet<>();
-        for (Path d : objectDirs) {
-            Path packDir = d.resolve("pack").toAbsolutePath().normalize();
-            Map<String, PackFile> byName = new HashMap<>();
-            for (PackFile p : packs) {
-                Path idx = p.index.path().toAbsolutePath().normalize();
-                if (packDir.equals(idx.getParent())) {
-                    byName.put(idx.getFileName().toString(), p);
-                }
-            }
-            MidxChain m = byName.isEmpty() ? null : MidxChain.load(packDir, byName, midxFiles, used);
-            if (m != null) {
-                found.add(m);
-                covered.addAll(m.allPacks()); // those of layers cut off later are searched by the chain
-            }
-        }
-        if (found.size() > 2) {
-            Collections.reverse(found.subList(1, found.size()));
-        }
-        midxFiles.retainOnly(used);
-        List<PackFile> uncovered = new ArrayList<>();
-        for (PackFile p : packs) {
-            if (!covered.contains(p)) {
-                uncovered.add(p);
-            }
-        }
-        lookup = new Lookup(found.toArray(new MidxChain[0]), uncovered.toArray(new PackFile[0]));
     }
 
     /** The packs as the last scan left them, with its search order. */
@@ -387,7 +310,7 @@ final class PackDirectory {
 
     /** The packs and the search order of the last scan; call under {@code scanLock}. */
     private PackSet packSet() {
-        return new PackSet(packs, List.of(lookup.midx), List.of(lookup.uncovered), objectDirs, everyPack);
+        return new PackSet(packs, List.of(lookup.midx()), List.of(lookup.uncovered()), objectDirs, everyPack);
     }
 
     /** Closes every pack, current and retired. */
@@ -402,7 +325,7 @@ final class PackDirectory {
             byIdx.clear();
             retired.clear();
             packs = new PackFile[0];
-            lookup = Lookup.EMPTY;
+            lookup = PackLookup.EMPTY;
             midxFiles.close();
         }
     }

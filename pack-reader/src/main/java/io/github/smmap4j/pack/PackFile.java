@@ -1,6 +1,5 @@
 package io.github.smmap4j.pack;
 
-import io.github.smmap4j.core.ManagerStats;
 import io.github.smmap4j.core.MapManager;
 import io.github.smmap4j.core.MappedFileTruncatedException;
 import io.github.smmap4j.core.WindowCursor;
@@ -8,9 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * A {@code .pack} file and its index: entry headers, zlib inflation out of mapped windows
@@ -45,8 +42,8 @@ public final class PackFile {
     /** Where a damaged {@code .rev} is reported (set by the directory before the pack is published). */
     private java.util.function.Consumer<String> warnings = message -> { };
     /** Identity of the pack and idx files seen at open, to notice gc/repack replacing them. */
-    private BasicFileAttributes packSeen;
-    private BasicFileAttributes idxSeen;
+    private FileStamp packSeen;
+    private FileStamp idxSeen;
     /** Why the pack does not match its index (every read fails with it), or null: the pack is usable. */
     private final CorruptPackException unusable;
     /** Whether a {@code .promisor} file was beside the pack at open: a partial clone's pack (see {@link PromisorObjects}). */
@@ -60,7 +57,7 @@ public final class PackFile {
         this.index = index;
         this.format = index.format();
         this.manager = manager;
-        this.cursorsPerReader = cursorsPerReader(manager.stats(), packSize);
+        this.cursorsPerReader = ReadContext.cursorsPerPack(manager.stats(), packSize);
         this.packSize = packSize;
         this.dataEnd = packSize - format.length();
         this.version = version;
@@ -97,8 +94,8 @@ public final class PackFile {
                 unusable = e;
             }
             PackFile p = new PackFile(id, c.path(), idx, manager, size, version, unusable);
-            p.packSeen = Files.readAttributes(c.path(), BasicFileAttributes.class);
-            p.idxSeen = Files.readAttributes(idx.path(), BasicFileAttributes.class);
+            p.packSeen = FileStamp.of(c.path());
+            p.idxSeen = FileStamp.of(idx.path());
             p.promisor = Files.exists(sibling(c.path(), ".promisor"));
             if (p.packSeen.size() != size) {
                 throw new CorruptPackException(c.path(), size, "pack file changed size while being opened");
@@ -171,18 +168,7 @@ public final class PackFile {
      * (size, file key or modification time differ): a gc, repack or truncation happened.
      */
     boolean changedOnDisk() {
-        return !same(packPath, packSeen) || !same(index.path(), idxSeen);
-    }
-
-    /** Returns true if {@code p} is still the file whose attributes were {@code seen}: same size, file key and time. */
-    static boolean same(Path p, BasicFileAttributes seen) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return a.size() == seen.size() && Objects.equals(a.fileKey(), seen.fileKey())
-                    && a.lastModifiedTime().equals(seen.lastModifiedTime());
-        } catch (IOException e) {
-            return false;
-        }
+        return !packSeen.matches(packPath) || !idxSeen.matches(index.path());
     }
 
     /** Returns the {@code .pack} path. */
@@ -235,22 +221,6 @@ public final class PackFile {
         return cursorsPerReader;
     }
 
-    /**
-     * One cursor per window of the pack, at most 8, while 32 readers pinning that many stay
-     * within the map limit (pins of one window by many readers map it once; the rule keeps even
-     * readers pinning distinct windows of many packs from overrunning it by much); 1 when files
-     * are mapped whole.
-     */
-    private static int cursorsPerReader(ManagerStats s, long packSize) {
-        long w = s.windowSize();
-        if (w <= 0) {
-            return 1;
-        }
-        long windows = Math.ceilDiv(packSize, w);
-        long fit = Math.min(s.maxMappedMemory() / (32 * w), s.maxOpenRegions() / 32);
-        return (int) Math.max(1, Math.min(8, Math.min(windows, fit)));
-    }
-
     WindowCursor newCursor() throws IOException {
         WindowCursor c = manager.cursor(packPath);
         if (c.fileSize() != packSize) {
@@ -265,9 +235,11 @@ public final class PackFile {
 
     /**
      * Parses the entry header at {@code offset} into {@code ctx}'s {@link EntryHeader} and
-     * returns it (valid until {@code ctx} parses the next one).
+     * returns it (valid until {@code ctx} parses the next one): its bytes are read here and
+     * decoded by {@link EntryHeader#decode}.
      *
-     * @throws CorruptPackException on an invalid type, an overflowing varint or a bad base offset
+     * @throws CorruptPackException if the pack is unusable, {@code offset} is outside its data,
+     *         or as {@link EntryHeader#decode}
      */
     EntryHeader parseHeader(ReadContext ctx, long offset) throws IOException {
         if (unusable != null) {
@@ -282,65 +254,7 @@ public final class PackFile {
         for (int got = 0; got < avail; ) { // a header may straddle two windows
             got += copy(c, offset + got, b, got, avail - got, offset);
         }
-        int p = 0;
-        int x = b[p++] & 0xff;
-        int type = (x >> 4) & 7;
-        long size = x & 15;
-        int shift = 4;
-        while ((x & 0x80) != 0) {
-            if (p >= avail) {
-                throw new CorruptPackException(packPath, offset, "entry header runs past the end of the pack");
-            }
-            if (shift > 57) {
-                throw new CorruptPackException(packPath, offset, "entry size varint overflows");
-            }
-            x = b[p++] & 0xff;
-            size |= (long) (x & 0x7f) << shift;
-            shift += 7;
-        }
-        EntryHeader h = ctx.header;
-        long base = -1;
-        switch (type) {
-            case 1, 2, 3, 4 -> { }
-            case ObjectType.OFS_DELTA -> {
-                if (p >= avail) {
-                    throw new CorruptPackException(packPath, offset, "delta base offset runs past the end of the pack");
-                }
-                x = b[p++] & 0xff;
-                long rel = x & 0x7f;
-                while ((x & 0x80) != 0) {
-                    if (p >= avail || rel >= (1L << 55)) {
-                        throw new CorruptPackException(packPath, offset, "delta base offset varint overflows");
-                    }
-                    x = b[p++] & 0xff;
-                    rel = ((rel + 1) << 7) | (x & 0x7f);
-                }
-                base = offset - rel;
-                if (rel <= 0 || base < 12) {
-                    throw new CorruptPackException(packPath, offset, "delta base offset " + base + " is outside the pack or not before the delta");
-                }
-            }
-            case ObjectType.REF_DELTA -> {
-                int hl = format.length();
-                if (p + hl > avail) {
-                    throw new CorruptPackException(packPath, offset, "delta base id runs past the end of the pack");
-                }
-                System.arraycopy(b, p, h.baseId, 0, hl);
-                p += hl;
-            }
-            default -> throw new CorruptPackException(packPath, offset, "invalid object type " + type);
-        }
-        // Deflate cannot expand more than ~1032:1: a larger declared size is damage or an attack.
-        long remaining = dataEnd - (offset + p);
-        if (!Limits.inflatable(size, remaining)) {
-            throw new CorruptPackException(packPath, offset, "declared size " + size
-                    + " cannot come from the " + remaining + " bytes left in the pack");
-        }
-        h.typeCode = type;
-        h.size = size;
-        h.dataOffset = offset + p;
-        h.baseOffset = base;
-        return h;
+        return ctx.header.decode(this, b, avail, offset);
     }
 
     /**
@@ -430,6 +344,14 @@ public final class PackFile {
     /** Returns the id of the entry of offset rank {@code rank} (the order of a pack-order walk). */
     ObjectId idAtRank(int rank) throws CorruptPackException {
         return index.idAt(reverseIndex().positionAt(rank));
+    }
+
+    /** Calls {@code action} for every entry of this pack, in offset order (see {@link #reverseIndex}). */
+    void forEachInOffsetOrder(ObjectDatabase.IOConsumer<ObjectLocation> action) throws IOException {
+        ReverseIndex rev = reverseIndex();
+        for (int i = 0; i < rev.size(); i++) {
+            action.accept(new ObjectLocation(index.idAt(rev.positionAt(i)), this, rev.offsetAt(i)));
+        }
     }
 
     /** Sets where a damaged {@code .rev} file is reported when the reverse index is built. */

@@ -1,5 +1,6 @@
 package io.github.smmap4j.pack;
 
+import io.github.smmap4j.core.ManagerStats;
 import io.github.smmap4j.core.WindowCursor;
 import java.io.IOException;
 import java.util.Arrays;
@@ -26,6 +27,23 @@ final class ReadContext implements AutoCloseable {
     /** Confined to the reader's thread: per pack id, its cursors, most recently used first (null slots last). */
     private WindowCursor[][] cursors = new WindowCursor[8][];
     private boolean closed;
+
+    /**
+     * How many cursors of a pack of {@code packSize} bytes one reader keeps (its share, fixed
+     * when the pack is opened): one per window of the pack, at most 8, while 32 readers pinning
+     * that many stay within the map limit (pins of one window by many readers map it once; the rule keeps even
+     * readers pinning distinct windows of many packs from overrunning it by much); 1 when files
+     * are mapped whole.
+     */
+    static int cursorsPerPack(ManagerStats s, long packSize) {
+        long w = s.windowSize();
+        if (w <= 0) {
+            return 1;
+        }
+        long windows = Math.ceilDiv(packSize, w);
+        long fit = Math.min(s.maxMappedMemory() / (32 * w), s.maxOpenRegions() / 32);
+        return (int) Math.max(1, Math.min(8, Math.min(windows, fit)));
+    }
 
     /**
      * Returns a cursor of {@code pack} for reading at {@code pos}: the one whose window holds

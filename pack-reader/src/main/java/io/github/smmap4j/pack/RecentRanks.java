@@ -28,6 +28,8 @@ final class RecentRanks {
     private final long[] offsets = new long[MASK + 1];
     private final int[] positions = new int[MASK + 1];
     private final int[] batch = new int[AHEAD];
+    /** The offsets of the ranks in the ring, {@code [first, filled)}, as {@link ReverseIndex#search} reads them. */
+    private final ReverseIndex.RankOffsets ring = r -> offsets[r & MASK];
     /** The offset of every {@code 2^SAMPLE_SHIFT}th rank of the pack; made on the first base older than the ring. */
     private long[] sample;
     /** Ranks {@code [first, filled)} are in the ring. */
@@ -91,20 +93,7 @@ final class RecentRanks {
         if (first == filled || offset < offsets[first & MASK]) {
             return older(offset);
         }
-        int lo = first;
-        int hi = filled - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long o = offsets[mid & MASK];
-            if (o < offset) {
-                lo = mid + 1;
-            } else if (o > offset) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
+        return ReverseIndex.search(ring, offset, first, filled, to);
     }
 
     /** The rank of the entry at {@code offset}, which lies before the ring: a sample search, then one block's. */

@@ -32,6 +32,8 @@ final class ReverseIndex implements AutoCloseable {
     private final WindowCursor revCursor;
     private final MemorySegment rev;
     private final int[] positions;
+    /** This order's offsets by rank, as {@link #search} reads them. */
+    private final RankOffsets byRank = this::offsetAt;
 
     private ReverseIndex(PackFile pack, WindowCursor revCursor, int[] positions) {
         this.idx = pack.index;
@@ -242,19 +244,34 @@ final class ReverseIndex implements AutoCloseable {
 
     /** Returns the rank (offset order) of the entry at {@code offset}, or -1. */
     int rankOf(long offset) {
-        return search(offset, 0, count);
+        return search(byRank, offset, 0, count, count);
     }
 
     /** Returns the rank of the entry at {@code offset} among the ranks {@code [lo, hi)}, or -1 (binary search). */
     int rankBetween(long offset, int lo, int hi) {
-        return search(offset, lo, hi);
+        return search(byRank, offset, lo, hi, count);
     }
 
-    private int search(long offset, int lo, int hi) {
+    /** The offsets of a run of ranks, ascending with the rank: what {@link #search} searches. */
+    @FunctionalInterface
+    interface RankOffsets {
+        /** Returns the offset of the entry of rank {@code r}. */
+        long offsetAt(int r);
+    }
+
+    /**
+     * The one search of entries by offset: returns the rank in {@code [lo, hi)} whose offset in
+     * {@code offsets} is {@code offset}, or -1 (a binary search: the offsets ascend with the rank).
+     *
+     * @param ranks how many ranks there are: {@code [lo, hi)} must lie within {@code [0, ranks)}
+     * @throws IndexOutOfBoundsException if it does not
+     */
+    static int search(RankOffsets offsets, long offset, int lo, int hi, int ranks) {
+        java.util.Objects.checkFromToIndex(lo, hi, ranks);
         hi--;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long o = offsetAt(mid);
+            long o = offsets.offsetAt(mid);
             if (o < offset) {
                 lo = mid + 1;
             } else if (o > offset) {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -100,8 +99,8 @@ public final class Revision {
     private final Refs refs;
     private ReplaceRefs replace = ReplaceRefs.none();
     private String prefix;
-    private ObjectId lastId;
-    private ObjectLoader last;
+    /** Reads the objects on the way (made anew when the replace refs change). */
+    private SuffixWalk walk;
 
     /**
      * Resolves names against {@code db} and its git directory's refs (packed refs read once),
@@ -110,12 +109,13 @@ public final class Revision {
     public Revision(ObjectDatabase db) {
         this.db = db;
         this.refs = new Refs(db);
+        this.walk = new SuffixWalk(db, replace);
     }
 
     /** Reads every object on the way as its replacement in {@code replace} (git's default); returns this. */
     public Revision withReplaceRefs(ReplaceRefs replace) {
         this.replace = Objects.requireNonNull(replace, "replace");
-        this.lastId = null;
+        this.walk = new SuffixWalk(db, replace);
         return this;
     }
 
@@ -171,8 +171,8 @@ public final class Revision {
             return new Result(Status.FOUND, ObjectId.fromHex(name));
         }
         if (name.length() > 2 && name.startsWith(":/") && name.indexOf('\0') < 0 && isUtf16(name)) {
-            ObjectId c = new CommitMessageSearch(this::read, db.format())
-                    .youngest(CommitMessageSearch.everyRefsCommit(refs, id -> peelTo(id, ObjectType.COMMIT)), name.substring(2));
+            ObjectId c = new CommitMessageSearch(walk::read, db.format())
+                    .youngest(CommitMessageSearch.everyRefsCommit(refs, id -> walk.peelTo(id, ObjectType.COMMIT)), name.substring(2));
             return c == null ? Result.MISSING : new Result(Status.FOUND, c);
         }
         if (name.startsWith(":") && name.indexOf('\0') < 0 && isUtf16(name)) {
@@ -229,14 +229,14 @@ public final class Revision {
         ObjectId id = r.id;
         try {
             while (!ops.isEmpty() && id != null) {
-                id = apply(id, ops.pop());
+                id = walk.apply(id, ops.pop());
             }
             if (id != null && path != null) {
                 String p = TreePath.relative(path, prefix);
                 if (followSymlinks) {
-                    return SymlinkWalk.follow(this::read, db.format(), id, p.getBytes(StandardCharsets.UTF_8));
+                    return SymlinkWalk.follow(walk::read, db.format(), id, p.getBytes(StandardCharsets.UTF_8));
                 }
-                id = TreePath.lookup(this::read, db.format(), id, p);
+                id = TreePath.lookup(walk::read, db.format(), id, p);
             }
         } catch (MissingObjectException e) {
             return Result.MISSING;
@@ -278,18 +278,6 @@ public final class Revision {
         return true;
     }
 
-    /**
-     * Reads {@code id} as git would: its replacement, when replace refs are in use. The last
-     * object is kept: a run of suffixes on one object reads it once, not once each.
-     */
-    private ObjectLoader read(ObjectId id) throws IOException {
-        if (!id.equals(lastId)) {
-            last = db.open(replace.resolve(id));
-            lastId = id;
-        }
-        return last;
-    }
-
     private Result resolveBase(String base) throws IOException {
         int hex = db.format().hexLength();
         if (base.length() == hex && ObjectId.isHex(base)) {
@@ -321,117 +309,5 @@ public final class Revision {
     private ObjectId dwim(String name) throws IOException {
         Refs.Resolved r = RefNames.dwim(refs, name);
         return r == null ? null : r.id();
-    }
-
-    private ObjectId apply(ObjectId id, String op) throws IOException {
-        if (op.startsWith("^{")) {
-            String body = op.substring(2); // as git's peel_onion: what follows "type}" is ignored
-            if (body.startsWith("}")) {
-                return peelTags(id);
-            }
-            if (body.startsWith("object}")) {
-                return db.has(replace.resolve(id)) ? id : null;
-            }
-            for (ObjectType t : List.of(ObjectType.COMMIT, ObjectType.TREE, ObjectType.BLOB, ObjectType.TAG)) {
-                if (body.startsWith(t.typeName() + "}")) {
-                    return peelTo(id, t);
-                }
-            }
-            if (body.startsWith("/")) {
-                ObjectId c = peelTo(id, ObjectType.COMMIT);
-                if (c == null || body.startsWith("/}")) {
-                    return c; // git: "^{/}" (whatever follows) is the commit itself, no search
-                }
-                return new CommitMessageSearch(this::read, db.format()).youngest(List.of(c), body.substring(1, body.length() - 1));
-            }
-            return null; // unknown types
-        }
-        long n = count(op);
-        if (n < 0) {
-            return null; // git: a count above INT_MAX names nothing
-        }
-        ObjectId c = peelTo(id, ObjectType.COMMIT);
-        if (c == null) {
-            return null;
-        }
-        if (op.charAt(0) == '^') {
-            return n == 0 ? c : field(c, "parent ", (int) n);
-        }
-        for (int i = 0; i < n && c != null; i++) {
-            c = field(c, "parent ", 1);
-        }
-        return c;
-    }
-
-    /** The N of {@code ^N} / {@code ~N} (1 when absent), or -1 past git's INT_MAX. */
-    private static long count(String op) {
-        if (op.length() == 1) {
-            return 1;
-        }
-        long n = 0;
-        for (int i = 1; i < op.length(); i++) {
-            n = n * 10 + (op.charAt(i) - '0');
-            if (n > Integer.MAX_VALUE) {
-                return -1;
-            }
-        }
-        return n;
-    }
-
-    private ObjectId peelTags(ObjectId id) throws IOException {
-        ObjectLoader o = read(id);
-        for (int hops = 0; o.type() == ObjectType.TAG && hops < 64; hops++) {
-            id = field(o, "object ", 1);
-            if (id == null) {
-                return null;
-            }
-            o = read(id);
-        }
-        return id;
-    }
-
-    private ObjectId peelTo(ObjectId id, ObjectType want) throws IOException {
-        for (int hops = 0; hops < 64; hops++) {
-            ObjectLoader o = read(id);
-            if (o.type() == want) {
-                return id;
-            }
-            if (o.type() == ObjectType.TAG) {
-                id = field(o, "object ", 1);
-            } else if (o.type() == ObjectType.COMMIT && want == ObjectType.TREE) {
-                id = field(o, "tree ", 1);
-            } else {
-                return null;
-            }
-            if (id == null) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private ObjectId field(ObjectId id, String key, int nth) throws IOException {
-        return field(read(id), key, nth);
-    }
-
-    /** The {@code nth} header line starting with {@code key} of a commit or tag. */
-    private ObjectId field(ObjectLoader o, String key, int nth) throws IOException {
-        if (o.isLarge()) {
-            return null;
-        }
-        String s = new String(o.bytes(), StandardCharsets.ISO_8859_1);
-        int hex = db.format().hexLength();
-        int seen = 0;
-        for (int p = 0; p < s.length(); ) {
-            int nl = s.indexOf('\n', p);
-            if (nl < 0 || nl == p) {
-                break; // end of the header
-            }
-            if (s.startsWith(key, p) && nl - p - key.length() == hex && ++seen == nth) {
-                return ObjectId.fromHex(s.substring(p + key.length(), nl));
-            }
-            p = nl + 1;
-        }
-        return null;
     }
 }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,18 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * visited once, and the first failure of any thread thrown to the caller.
  */
 class AnyOrderTraversalTest {
-    private static Map<String, GitBatch.Obj> git(Path repo) throws IOException {
-        Map<String, GitBatch.Obj> want = new HashMap<>();
-        try (GitBatch git = new GitBatch(repo)) {
-            for (GitBatch.Obj o; (o = git.next()) != null; ) {
-                want.put(o.id(), o);
-            }
-        }
-        return want;
-    }
-
     private static void assertVisitsAllOnce(Path repo, int threads, long streamThreshold) throws IOException {
-        Map<String, GitBatch.Obj> want = git(repo);
+        Map<String, GitBatch.Obj> want = GitBatch.all(repo);
         // git lists its built-in empty tree even where no pack or loose file holds it.
         Map<String, byte[]> got = new ConcurrentHashMap<>();
         Map<String, String> types = new ConcurrentHashMap<>();

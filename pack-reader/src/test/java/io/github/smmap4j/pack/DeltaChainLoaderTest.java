@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,12 +22,7 @@ class DeltaChainLoaderTest {
                 "refdelta,0", "multipack,0", "multipack,33554432", "sha256,4096"})
     void everyEntryLoadsAsGitHasItWithAnyCache(String fixture, long cache) throws IOException {
         assumeTrue(GitBatch.gitAvailable(), "git is not installed");
-        Map<String, GitBatch.Obj> want = new HashMap<>();
-        try (GitBatch git = new GitBatch(Fixtures.repo(fixture))) {
-            for (GitBatch.Obj o; (o = git.next()) != null; ) {
-                want.put(o.id(), o);
-            }
-        }
+        Map<String, GitBatch.Obj> want = GitBatch.all(Fixtures.repo(fixture));
         try (ObjectDatabase db = ObjectDatabase.builder(Fixtures.repo(fixture)).deltaBaseCache(cache).build();
              ReadContext ctx = new ReadContext()) {
             DeltaChainLoader loader = new DeltaChainLoader(db.storage(), ctx);

@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Runs {@code git cat-file --batch-all-objects --batch} and hands out its objects one by one. */
 public final class GitBatch implements AutoCloseable {
@@ -34,6 +36,17 @@ public final class GitBatch implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /** Returns every object of {@code gitDir} as git prints it, by id. */
+    static Map<String, Obj> all(Path gitDir) throws IOException {
+        Map<String, Obj> out = new HashMap<>();
+        try (GitBatch git = new GitBatch(gitDir)) {
+            for (Obj o; (o = git.next()) != null; ) {
+                out.put(o.id(), o);
+            }
+        }
+        return out;
     }
 
     /** Returns the next object, or null at the end. */

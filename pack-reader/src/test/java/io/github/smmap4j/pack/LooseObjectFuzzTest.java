@@ -2,7 +2,6 @@ package io.github.smmap4j.pack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,7 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LooseObjectFuzzTest {
     static final int QUICK = 400;
-    private static final Duration PER_CASE = Duration.ofSeconds(30);
-    private static final long SEED = Long.getLong("smmap4j.fuzz.seed",
-            System.getProperty("smmap4j.fuzz.iterations") != null ? System.nanoTime() : 0x1005eL);
-    private static final int ITERATIONS = Integer.getInteger("smmap4j.fuzz.iterations", QUICK);
-    private static final String REPLAY = System.getProperty("smmap4j.fuzz.replay");
+    private static final long FIXED_SEED = 0x1005eL;
     private static final String[] TYPES = {"blob", "tree", "commit", "tag", "blo", "blobb", "Blob", "ofs-delta", ""};
     private static final String[] SIZES = {"0", "1", "00", "01", "+5", "-1", " 5", "5 ", "9223372036854775807",
         "9223372036854775808", "9999999999999999999", "18446744073709551616", "99999999999999999999", "1e3", "0x10"};
@@ -72,19 +66,12 @@ class LooseObjectFuzzTest {
                 fixture("tree", ("100644 a\0" + "x".repeat(20)).getBytes(StandardCharsets.ISO_8859_1)),
                 fixture("commit", ("tree " + "0".repeat(40) + "\nauthor A <a> 1 +0000\ncommitter A <a> 1 +0000\n\nm\n")
                         .getBytes(StandardCharsets.UTF_8)));
-        long seed = SEED;
-        int from = 0;
-        int to = ITERATIONS;
-        if (REPLAY != null) {
-            String[] f = REPLAY.split(":");
-            seed = Long.parseLong(f[0]);
-            from = Integer.parseInt(f[1]);
-            to = from + 1;
-        }
+        FuzzRuns runs = FuzzRuns.of(QUICK, FIXED_SEED);
+        long seed = runs.seed();
         LooseObjects loose = new LooseObjects(List.of(objects), ObjectFormat.SHA1);
         Map<String, Integer> stats = new TreeMap<>();
         long t0 = System.nanoTime();
-        for (int i = from; i < to; i++) {
+        for (int i = runs.from(); i < runs.to(); i++) {
             Random rnd = new Random(seed * 1_000_003L + i * 7919L);
             Fixture fx = fixtures.get(rnd.nextInt(fixtures.size()));
             StringBuilder what = new StringBuilder(fx.type + " of " + fx.content.length + " bytes: ");
@@ -92,17 +79,12 @@ class LooseObjectFuzzTest {
             Path path = objects.resolve(fx.id.name().substring(0, 2)).resolve(fx.id.name().substring(2));
             Files.createDirectories(path.getParent());
             Files.write(path, file);
-            String replay = "-Dsmmap4j.fuzz.replay=" + seed + ":" + i + " (" + what + ")";
-            String outcome;
-            try {
-                outcome = assertTimeoutPreemptively(PER_CASE, () -> check(loose, fx.id, path, file, replay), "hang: " + replay);
-            } catch (OutOfMemoryError e) {
-                throw new AssertionError("OutOfMemoryError: " + replay, e);
-            }
+            String replay = runs.replay(i) + " (" + what + ")";
+            String outcome = FuzzRuns.withinLimits(() -> check(loose, fx.id, path, file, replay), replay);
             stats.merge(outcome, 1, Integer::sum);
             Files.delete(path);
         }
-        System.out.println("loose fuzz seed=" + seed + " iterations=" + (to - from) + " " + stats + " in "
+        System.out.println("loose fuzz seed=" + seed + " iterations=" + runs.count() + " " + stats + " in "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 

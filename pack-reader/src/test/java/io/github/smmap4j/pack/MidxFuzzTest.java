@@ -1,13 +1,11 @@
 package io.github.smmap4j.pack;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MidxFuzzTest {
     static final int QUICK = 150;
-    private static final Duration PER_CASE = Duration.ofSeconds(30);
-    private static final long SEED = Long.getLong("smmap4j.fuzz.seed",
-            System.getProperty("smmap4j.fuzz.iterations") != null ? System.nanoTime() : 0x4d1dL);
-    private static final int ITERATIONS = Integer.getInteger("smmap4j.fuzz.iterations", QUICK);
-    private static final String REPLAY = System.getProperty("smmap4j.fuzz.replay");
+    private static final long FIXED_SEED = 0x4d1dL;
 
     @TempDir
     Path tmp;
@@ -46,18 +40,11 @@ class MidxFuzzTest {
     @ValueSource(strings = {"single", "chain"})
     void mutatedMultiPackIndexesNeverCostAnObject(String target) throws Exception {
         assumeTrue(GitBatch.gitAvailable(), "git is needed to make the repository");
-        long seed = SEED;
-        int from = 0;
-        int to = ITERATIONS;
-        if (REPLAY != null) {
-            String[] f = REPLAY.split(":");
-            if (!f[0].equals(target)) {
-                return;
-            }
-            seed = Long.parseLong(f[1]);
-            from = Integer.parseInt(f[2]);
-            to = from + 1;
+        FuzzRuns runs = FuzzRuns.of(target, QUICK, FIXED_SEED);
+        if (runs.none()) {
+            return;
         }
+        long seed = runs.seed();
         Path repo = MidxRepo.create(tmp, 5, target.equals("single"));
         Path packDir = repo.resolve("objects/pack");
         Path chainDir = packDir.resolve(MidxChain.CHAIN_DIR);
@@ -74,7 +61,7 @@ class MidxFuzzTest {
         byte[] pristine = Files.readAllBytes(file);
         MidxOracle oracle = new MidxOracle(repo);
         Map<String, Integer> stats = new TreeMap<>();
-        for (int i = from; i < to; i++) {
+        for (int i = runs.from(); i < runs.to(); i++) {
             Random rnd = new Random(seed * 1_000_003L + i * 7919L + target.hashCode());
             byte[] b = pristine.clone();
             StringBuilder what = new StringBuilder();
@@ -90,17 +77,12 @@ class MidxFuzzTest {
             } else {
                 writeTopLayer(chainDir, base, file, b);
             }
-            String replay = "-Dsmmap4j.fuzz.replay=" + target + ":" + seed + ":" + i + " (" + what + ")";
-            MidxOracle.Outcome o;
-            try {
-                o = assertTimeoutPreemptively(PER_CASE, () -> oracle.check(fixed, replay), "hang: " + replay);
-            } catch (OutOfMemoryError e) {
-                throw new AssertionError("OutOfMemoryError: " + replay, e);
-            }
+            String replay = runs.replay(i) + " (" + what + ")";
+            MidxOracle.Outcome o = FuzzRuns.withinLimits(() -> oracle.check(fixed, replay), replay);
             String outcome = !o.midxUsed() ? "refused" : o.missing() > 0 ? "used, " + "objects hidden" : "used";
             stats.merge(outcome + (o.warnings().isEmpty() ? "" : ", warned"), 1, Integer::sum);
         }
-        System.out.println("midx fuzz " + target + " seed=" + seed + " iterations=" + (to - from) + " " + stats);
+        System.out.println("midx fuzz " + target + " seed=" + seed + " iterations=" + runs.count() + " " + stats);
     }
 
     /**

@@ -1,10 +1,8 @@
 package io.github.smmap4j.pack;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,39 +34,28 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PackFuzzTest {
     static final int QUICK = 150;
-    private static final Duration PER_CASE = Duration.ofSeconds(30);
 
-    private static final long SEED = Long.getLong("smmap4j.fuzz.seed",
-            System.getProperty("smmap4j.fuzz.iterations") != null ? System.nanoTime() : 0x5303L);
-    private static final int ITERATIONS = Integer.getInteger("smmap4j.fuzz.iterations", QUICK);
-    private static final String REPLAY = System.getProperty("smmap4j.fuzz.replay");
+    private static final long FIXED_SEED = 0x5303L;
 
     @ParameterizedTest
     @ValueSource(strings = {"history", "refdelta", "idxv1", "idx64", "sha256", "bigblob"})
     void mutatedPacksAndIndexesReadIdenticallyOrFailCleanly(String fixture) throws Exception {
-        long seed = SEED;
-        int from = 0;
-        int to = ITERATIONS;
-        if (REPLAY != null) {
-            String[] f = REPLAY.split(":");
-            if (!f[0].equals(fixture)) {
-                return;
-            }
-            seed = Long.parseLong(f[1]);
-            from = Integer.parseInt(f[2]);
-            to = from + 1;
+        FuzzRuns runs = FuzzRuns.of(fixture, QUICK, FIXED_SEED);
+        if (runs.none()) {
+            return;
         }
+        long seed = runs.seed();
         PackSurgery s = PackSurgery.of(fixture);
         Map<String, Integer> stats = new java.util.TreeMap<>();
-        for (int i = from; i < to; i++) {
+        for (int i = runs.from(); i < runs.to(); i++) {
             Random rnd = new Random(seed * 1_000_003L + i * 7919L + fixture.hashCode());
             s.reset();
             String what = PackMutations.mutate(s, rnd);
             s.write();
-            String replay = "-Dsmmap4j.fuzz.replay=" + fixture + ":" + seed + ":" + i + " (" + what + ")";
+            String replay = runs.replay(i) + " (" + what + ")";
             stats.merge(check(s, replay), 1, Integer::sum);
         }
-        System.out.println("fuzz " + fixture + " seed=" + seed + " iterations=" + (to - from) + " " + stats);
+        System.out.println("fuzz " + fixture + " seed=" + seed + " iterations=" + runs.count() + " " + stats);
     }
 
     /**
@@ -79,12 +66,7 @@ class PackFuzzTest {
      * @return the outcome's category, for statistics
      */
     static String check(PackSurgery s, String replay) throws IOException {
-        DamageOracle.Result r;
-        try {
-            r = assertTimeoutPreemptively(PER_CASE, () -> DamageOracle.readAll(s), "hang: " + replay);
-        } catch (OutOfMemoryError e) {
-            throw new AssertionError("OutOfMemoryError: " + replay, e);
-        }
+        DamageOracle.Result r = FuzzRuns.withinLimits(() -> DamageOracle.readAll(s), replay);
         if (r.openFailure != null && !DamageOracle.acceptable(r.openFailure)) {
             throw new AssertionError("open failed with " + r.openFailure + ": " + replay, r.openFailure);
         }

@@ -1,7 +1,6 @@
 package io.github.smmap4j.pack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +9,6 @@ import io.github.smmap4j.core.SlidingWindowMapManager;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RevFuzzTest {
     static final int QUICK = 300;
-    private static final Duration PER_CASE = Duration.ofSeconds(30);
-    private static final long SEED = Long.getLong("smmap4j.fuzz.seed",
-            System.getProperty("smmap4j.fuzz.iterations") != null ? System.nanoTime() : 0x7e5L);
-    private static final int ITERATIONS = Integer.getInteger("smmap4j.fuzz.iterations", QUICK);
-    private static final String REPLAY = System.getProperty("smmap4j.fuzz.replay");
+    private static final long FIXED_SEED = 0x7e5L;
 
     @TempDir
     Path tmp;
@@ -68,15 +62,8 @@ class RevFuzzTest {
         assumeTrue(revFile != null, "this git writes no .rev (before 2.31)");
         byte[] pristine = Files.readAllBytes(revFile);
         Path packFile = idxFile.resolveSibling(idxFile.getFileName().toString().replace(".idx", ".pack"));
-        long seed = SEED;
-        int from = 0;
-        int to = ITERATIONS;
-        if (REPLAY != null) {
-            String[] f = REPLAY.split(":");
-            seed = Long.parseLong(f[0]);
-            from = Integer.parseInt(f[1]);
-            to = from + 1;
-        }
+        FuzzRuns runs = FuzzRuns.of(QUICK, FIXED_SEED);
+        long seed = runs.seed();
         try (MapManager packManager = SlidingWindowMapManager.builder().build()) {
             PackFile pack = PackFile.open(0, packManager, idxFile, packFile, ObjectFormat.SHA1);
             int n = pack.objectCount();
@@ -87,23 +74,18 @@ class RevFuzzTest {
             List<String> order = walk(r.dir);
             Map<String, Integer> stats = new TreeMap<>();
             long t0 = System.nanoTime();
-            for (int i = from; i < to; i++) {
+            for (int i = runs.from(); i < runs.to(); i++) {
                 Random rnd = new Random(seed * 1_000_003L + i * 7919L);
                 StringBuilder what = new StringBuilder();
                 byte[] b = mutate(pristine.clone(), n, rnd, what);
                 Files.write(revFile, b);
-                String replay = "-Dsmmap4j.fuzz.replay=" + seed + ":" + i + " (" + what + ")";
+                String replay = runs.replay(i) + " (" + what + ")";
                 boolean whole = i % 64 == 0;
-                String outcome;
-                try {
-                    outcome = assertTimeoutPreemptively(PER_CASE,
-                            () -> check(pack, revFile, want, whole ? order : null, r.dir, replay), "hang: " + replay);
-                } catch (OutOfMemoryError e) {
-                    throw new AssertionError("OutOfMemoryError: " + replay, e);
-                }
+                String outcome = FuzzRuns.withinLimits(
+                        () -> check(pack, revFile, want, whole ? order : null, r.dir, replay), replay);
                 stats.merge(outcome, 1, Integer::sum);
             }
-            System.out.println("rev fuzz seed=" + seed + " iterations=" + (to - from) + " " + stats + " in "
+            System.out.println("rev fuzz seed=" + seed + " iterations=" + runs.count() + " " + stats + " in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms");
             pack.close();
         }

@@ -1,6 +1,7 @@
 package io.github.smmap4j.pack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -201,6 +202,15 @@ class ReverseIndexTest {
                 assertEquals(want, rev.rankBetween(off, 0, later), "offset " + off + " before rank " + later);
             }
             assertEquals(-1, rev.rankBetween(rev.offsetAt(0), 1, rev.size()));
+            // The one search checks its range: a bad one is refused, not searched in part.
+            long first = rev.offsetAt(0);
+            assertThrows(IndexOutOfBoundsException.class, () -> rev.rankBetween(first, 5, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> rev.rankBetween(first, -1, 3));
+            assertThrows(IndexOutOfBoundsException.class, () -> rev.rankBetween(first, 0, rev.size() + 1));
+            long[] ring = {12, 40, 90};
+            assertEquals(2, ReverseIndex.search(r -> ring[r], 90, 0, 3, 3));
+            assertEquals(-1, ReverseIndex.search(r -> ring[r], 41, 0, 3, 3));
+            assertThrows(IndexOutOfBoundsException.class, () -> ReverseIndex.search(r -> ring[r], 90, 0, 4, 3));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.smmap4j.pack.Fixtures;
+import io.github.smmap4j.pack.FuzzRuns;
 import io.github.smmap4j.pack.GitBatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,7 @@ import org.junit.jupiter.api.Test;
 class BatchCommandFuzzTest {
     static final int QUICK = 300;
     static final int GIT_EVERY = 5;
-    private static final long SEED = Long.getLong("smmap4j.fuzz.seed",
-            System.getProperty("smmap4j.fuzz.iterations") != null ? System.nanoTime() : 0xbc0dL);
-    private static final int ITERATIONS = Integer.getInteger("smmap4j.fuzz.iterations", QUICK);
-    private static final String REPLAY = System.getProperty("smmap4j.fuzz.replay");
+    private static final long FIXED_SEED = 0xbc0dL;
     /** What no user may see: a Java exception or frame. */
     private static final Pattern JAVA = Pattern.compile("Exception|Error:|\\bat [a-z]+\\.[a-z]|java\\.|io\\.github");
     private static final String[] BASES = {"HEAD", "main", "refs/heads/main", "v1.0", "v1.0-nested", "light", "@",
@@ -60,18 +58,11 @@ class BatchCommandFuzzTest {
 
     @Test
     void randomSessionsMatchGitAndNeverLeakJava() {
-        long seed = SEED;
-        int from = 0;
-        int to = ITERATIONS;
-        if (REPLAY != null) {
-            String[] p = REPLAY.split(":");
-            seed = Long.parseLong(p[0]);
-            from = Integer.parseInt(p[1]);
-            to = from + 1;
-        }
-        System.out.println("BatchCommandFuzzTest seed " + seed + ", " + (to - from) + " sessions");
+        FuzzRuns runs = FuzzRuns.of(QUICK, FIXED_SEED);
+        long seed = runs.seed();
+        System.out.println("BatchCommandFuzzTest seed " + seed + ", " + runs.count() + " sessions");
         int compared = 0;
-        for (int i = from; i < to; i++) {
+        for (int i = runs.from(); i < runs.to(); i++) {
             SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + i);
             List<String> args = new ArrayList<>(List.of("cat-file"));
             if (rnd.nextInt(3) == 0) {
@@ -84,7 +75,7 @@ class BatchCommandFuzzTest {
             args.add("--batch-command" + FORMATS[rnd.nextInt(FORMATS.length)]);
             boolean buffered = args.contains("--buffer");
             byte[] in = session(rnd, z ? 0 : '\n', buffered);
-            String where = "case -Dsmmap4j.fuzz.replay=" + seed + ":" + i + " args " + args + " input "
+            String where = "case " + runs.replay(i) + " args " + args + " input "
                     + new String(in, StandardCharsets.ISO_8859_1).replace("\0", "\\0");
             CliRunner.Run ours = CliRunner.ours(repo, in, args.toArray(String[]::new));
             assertTrue(ours.code() == 0 || ours.code() == 128 || ours.code() == 129, "exit " + ours.code() + ": " + where);
@@ -100,7 +91,7 @@ class BatchCommandFuzzTest {
                 compared++;
             }
         }
-        System.out.println("BatchCommandFuzzTest: " + (to - from) + " sessions, " + compared + " compared with git");
+        System.out.println("BatchCommandFuzzTest: " + runs.count() + " sessions, " + compared + " compared with git");
     }
 
     /** Writes a failing case to target/fuzz-failures/ (input, args, both outputs) for a look with git by hand. */
