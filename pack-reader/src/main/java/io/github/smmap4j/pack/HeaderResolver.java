@@ -34,6 +34,15 @@ final class HeaderResolver {
         return new ObjectHeader(typeOf(p, offset, hops), size);
     }
 
+    /**
+     * Returns the size of the entry at {@code offset}: a delta's result size from its own header,
+     * without resolving its chain (as git's {@code cat-file -s} does), so no base is read.
+     */
+    long size(PackFile p, long offset) throws IOException {
+        EntryHeader h = p.parseHeader(ctx, offset);
+        return h.isDelta() ? deltaResultSize(p, offset, h) : h.size;
+    }
+
     /** Returns what {@code cat-file --batch-check} prints of the entry at {@code offset}. */
     ObjectInfo info(PackFile p, long offset, ObjectId id) throws IOException {
         return fill(new PackEntryInfo(p.format), new ObjectLocation(id, p, offset)).info();

@@ -59,6 +59,22 @@ public final class ObjectReader implements AutoCloseable {
         });
     }
 
+    /**
+     * Returns the size of {@code id}'s content, reading no delta base: a delta's size is in its own
+     * header, so this costs one entry header and a few inflated bytes, where {@link #header} also
+     * walks the chain for the type (git's {@code cat-file -s} reads the same way, and so succeeds
+     * on a delta whose base is damaged).
+     *
+     * @throws MissingObjectException if no pack or loose object holds {@code id}
+     * @throws CorruptPackException if the entry (or every copy of it) is damaged
+     */
+    public long size(ObjectId id) throws IOException {
+        return lookup(id, l -> headers.size(l.pack(), l.offset()), i -> {
+            ObjectInfo info = storage.loose().info(i);
+            return info == null ? null : info.size();
+        });
+    }
+
     /** Returns what {@code cat-file --batch-check} can print of {@code id}. */
     public ObjectInfo info(ObjectId id) throws IOException {
         return lookup(id, l -> headers.info(l.pack(), l.offset(), l.id()), storage.loose()::info);

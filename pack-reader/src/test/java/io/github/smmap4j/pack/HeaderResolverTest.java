@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one resolver of type, size, size on disk and delta base: {@code info(id)},
- * {@code info(location)}, {@code header(id)} and the pack-order {@code walkPackInfo} agree with
+ * {@code info(location)}, {@code header(id)}, {@code size(id)} and the pack-order {@code walkPackInfo} agree with
  * {@code git cat-file --batch-check} for every object of every fixture, in any order of lookups
  * (the type memo must not change an answer).
  */
@@ -80,6 +80,7 @@ class HeaderResolverTest {
                     ObjectHeader h = r.header(ObjectId.fromHex(id));
                     assertEquals(info.type(), h.type(), id);
                     assertEquals(info.size(), h.size(), id);
+                    assertEquals(info.size(), r.size(ObjectId.fromHex(id)), "size(id) " + id);
                 }
             }
         }

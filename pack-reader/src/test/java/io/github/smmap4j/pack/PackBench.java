@@ -63,7 +63,7 @@ public final class PackBench {
     long mapLimit = 8L << 30;
     /** --threads-scaling: the thread counts, operations and map limits measured. */
     int[] threadCounts = {1, 2, 4, 8, 16};
-    List<String> ops = List.of("full", "header");
+    List<String> ops = List.of("full", "header", "size");
     long[] mapLimits; // null: --map-limit's, then 256 MiB
     /** Peak-RSS runs (W1, one library per JVM): the map limit of the target. */
     long rssWindowSize = 16L << 20;
@@ -152,7 +152,7 @@ public final class PackBench {
                                       [--only LIB]   (child mode: W1 once for LIB, prints its peak RSS)
                   PackBench --cli [--repo PATH] [--rounds 3] [--out DIR]   (whole processes: ./smmap4j against git, see CliBench)
                   PackBench --threads-scaling [--repo PATH] [--random N] [--rounds N] [--out DIR]   (1-16 threads on one database, see ThreadScalingBench)
-                                      [--thread-counts 1,2,4,8,16] [--ops full,header] [--map-limits 8g,256m]
+                                      [--thread-counts 1,2,4,8,16] [--ops full,header,size] [--map-limits 8g,256m]
                   PackBench --latency-curve --repos A,B,.. [--random N] [--rounds N] [--map-limit 1g] [--out DIR]   (per-object latency by pack size, see LatencyCurveBench)
                             Without --repo the bundled testdata fixture 'history' is used.""");
                     System.exit(0);

@@ -18,8 +18,10 @@ import jdk.jfr.consumer.RecordingFile;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Many threads, one database (issue 14): random full reads (as W3) and random header reads
- * (type and size) on 1, 2, 4, 8 and 16 threads sharing one {@link ObjectDatabase}, against JGit
+ * Many threads, one database (issue 14): random full reads (as W3), random header reads (type
+ * and size: smmap4j's {@code header}, which walks a delta's chain for the type, against JGit's
+ * {@code getObjectSize}, which has no type) and random size reads (the same work on both sides:
+ * smmap4j's {@code size} against {@code getObjectSize}; op {@code size}) on 1, 2, 4, 8 and 16 threads sharing one {@link ObjectDatabase}, against JGit
  * tuned sharing one {@link Repository} with the same threads, in the same run; once with the
  * benchmark's map limit and once with 256 MiB, which forces evictions. Every thread count does
  * the same total work (the same random ids, taken from a shared counter), so throughput is
@@ -59,7 +61,7 @@ final class ThreadScalingBench {
         for (long limit : b.mapLimits != null ? b.mapLimits : new long[] {defaultLimit, 256L << 20}) {
             b.mapLimit = limit;
             for (String op : b.ops) {
-                int n = op.equals("full") ? full : headers;
+                int n = op.equals("full") ? full : headers; // header and size reads are cheaper: 4 times as many
                 Map<String, Map<Integer, List<Run>>> runs = new LinkedHashMap<>();
                 Long expected = null;
                 warming = true;
@@ -145,6 +147,8 @@ final class ThreadScalingBench {
                                 ObjectId id = b.ids.get(b.randomPositions[i % b.randomPositions.length]);
                                 if (op.equals("full")) {
                                     sum += PackBench.smmapContent(r, id, crc);
+                                } else if (op.equals("size")) {
+                                    sum += PackBench.mix(PackBench.prefix(id), 0, r.size(id), 0);
                                 } else {
                                     ObjectHeader h = r.header(id);
                                     sum += PackBench.mix(PackBench.prefix(id), 0, h.size(), 0);

@@ -6,6 +6,7 @@ import io.github.smmap4j.pack.ObjectDatabase;
 import io.github.smmap4j.pack.ObjectHeader;
 import io.github.smmap4j.pack.ObjectId;
 import io.github.smmap4j.pack.ObjectLoader;
+import io.github.smmap4j.pack.ObjectReader;
 import io.github.smmap4j.pack.ObjectType;
 import io.github.smmap4j.pack.PromisorObjects;
 import io.github.smmap4j.pack.ReplaceRefs;
@@ -226,9 +227,16 @@ final class CatFileCommand {
                 return 1;
             }
             case 't', 's' -> {
-                ObjectHeader h;
+                String s;
                 try {
-                    h = db.header(replace.resolve(id));
+                    ObjectId target = replace.resolve(id);
+                    if (mode == 't') {
+                        s = db.header(target).type().typeName();
+                    } else {
+                        try (ObjectReader r = db.newReader()) {
+                            s = Long.toString(r.size(target)); // no delta base read, as git's -s
+                        }
+                    }
                 } catch (MissingObjectException e) {
                     BatchWriter.dieIfPromised(PromisorObjects.read(db), replace.resolve(id));
                     throw CliException.fatal("git cat-file: could not get object info");
@@ -236,7 +244,6 @@ final class CatFileCommand {
                     cli.err().println("error: " + e.getMessage());
                     throw CliException.fatal("git cat-file: could not get object info");
                 }
-                String s = mode == 't' ? h.type().typeName() : Long.toString(h.size());
                 out.write((s + "\n").getBytes(StandardCharsets.US_ASCII));
                 return 0;
             }
