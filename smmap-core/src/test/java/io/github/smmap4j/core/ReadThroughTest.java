@@ -38,6 +38,20 @@ class ReadThroughTest {
         return SlidingWindowMapManager.builder().windowSize(WINDOW).maxMappedMemory(2L * WINDOW).build();
     }
 
+    /** Fills the two windows of {@link #twoWindows} with windows pinned by {@code a} and {@code b}. */
+    private static void pinBothWindows(WindowCursor a, WindowCursor b) throws IOException {
+        assertTrue(a.useRegion(0, 1));
+        assertTrue(b.useRegion(WINDOW, 1));
+    }
+
+    /** {@link #pinBothWindows}, then one read-through by {@code c}, which opens the file's descriptor. */
+    private static void pinBothWindowsThenReadThrough(WindowCursor a, WindowCursor b, WindowCursor c, byte[] data)
+            throws IOException {
+        pinBothWindows(a, b);
+        assertArrayEquals(TestFiles.range(data, 3L * WINDOW, 3L * WINDOW + 8), copy(c, 3L * WINDOW, 8));
+        assertFalse(c.isValid(), "read through, no region");
+    }
+
     /** Copies {@code [pos, pos + len)} with copyTo's loop. */
     private static byte[] copy(WindowCursor c, long pos, int len) throws IOException {
         byte[] b = new byte[len];
@@ -130,8 +144,7 @@ class ReadThroughTest {
             WindowCursor a = m.cursor(file);
             WindowCursor b = m.cursor(file);
             WindowCursor c = m.cursor(file);
-            assertTrue(a.useRegion(0, 1));
-            assertTrue(b.useRegion(WINDOW, 1));
+            pinBothWindows(a, b);
             assertEquals(0, TestFiles.fdsOn(file));
             assertArrayEquals(TestFiles.range(data, 4L * WINDOW, 4L * WINDOW + 50), copy(c, 4L * WINDOW, 50));
             assertEquals(1, TestFiles.fdsOn(file), "one descriptor for the file's read-throughs");
@@ -159,9 +172,7 @@ class ReadThroughTest {
         byte[] data = TestFiles.write(file, 8 * WINDOW, 11);
         try (SlidingWindowMapManager m = twoWindows(); WindowCursor a = m.cursor(file);
                 WindowCursor b = m.cursor(file); WindowCursor c = m.cursor(file)) {
-            assertTrue(a.useRegion(0, 1));
-            assertTrue(b.useRegion(WINDOW, 1));
-            assertArrayEquals(TestFiles.range(data, 3L * WINDOW, 3L * WINDOW + 8), copy(c, 3L * WINDOW, 8));
+            pinBothWindowsThenReadThrough(a, b, c, data);
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(4L * WINDOW);
             }
@@ -178,8 +189,7 @@ class ReadThroughTest {
         byte[] data = TestFiles.write(file, 8 * WINDOW, 12);
         try (SlidingWindowMapManager m = twoWindows(); WindowCursor a = m.cursor(file);
                 WindowCursor b = m.cursor(file); WindowCursor c = m.cursor(file)) {
-            assertTrue(a.useRegion(0, 1));
-            assertTrue(b.useRegion(WINDOW, 1));
+            pinBothWindows(a, b);
             Path other = dir.resolve("other");
             TestFiles.write(other, 9 * WINDOW, 13);
             Files.move(other, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -197,9 +207,7 @@ class ReadThroughTest {
         int fdsBefore = TestFiles.procFdAvailable() ? TestFiles.openFds() : 0;
         try (SlidingWindowMapManager m = twoWindows(); WindowCursor a = m.cursor(file);
                 WindowCursor b = m.cursor(file); WindowCursor c = m.cursor(file)) {
-            assertTrue(a.useRegion(0, 1));
-            assertTrue(b.useRegion(WINDOW, 1));
-            assertArrayEquals(TestFiles.range(data, 3L * WINDOW, 3L * WINDOW + 8), copy(c, 3L * WINDOW, 8));
+            pinBothWindowsThenReadThrough(a, b, c, data);
             Files.delete(file);
             int served = 0;
             IOException failure = null;
@@ -227,9 +235,7 @@ class ReadThroughTest {
         byte[] data = TestFiles.write(file, 8 * WINDOW, 14);
         try (SlidingWindowMapManager m = twoWindows(); WindowCursor a = m.cursor(file);
                 WindowCursor b = m.cursor(file); WindowCursor c = m.cursor(file); WindowCursor d = m.cursor(file)) {
-            assertTrue(a.useRegion(0, 1));
-            assertTrue(b.useRegion(WINDOW, 1));
-            assertArrayEquals(TestFiles.range(data, 3L * WINDOW, 3L * WINDOW + 8), copy(c, 3L * WINDOW, 8));
+            pinBothWindowsThenReadThrough(a, b, c, data);
             Thread.currentThread().interrupt();
             try {
                 assertThrows(ClosedByInterruptException.class, () -> copy(c, 5L * WINDOW, 8));
