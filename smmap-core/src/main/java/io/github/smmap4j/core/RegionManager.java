@@ -64,12 +64,12 @@ final class RegionManager {
     };
 
     /** Immutable: bytes a read-through copies into a cursor's buffer (a small copy of an unmapped window under map pressure). */
-    static final int READ_THROUGH_SIZE = 16 * 1024;
+    static final int READ_THROUGH_SIZE = 8 * 1024;
     /** Immutable: the largest positional read made straight into a caller's array. */
     static final int READ_THROUGH_MAX = 1 << 20;
     /**
      * Immutable: read-throughs of one window after which it is mapped (evicting): a map plus the
-     * later unmap of a shared arena costs about as much as 16 to 40 positional reads of 16 KiB here.
+     * later unmap of a shared arena costs about as much as 16 to 40 positional reads of 8 KiB here.
      */
     static final int READS_BEFORE_MAP = 16;
 
