@@ -47,10 +47,8 @@ final class RegionLedger {
      * lock to give the excess back.
      */
     private volatile boolean overLimit;
-    /** Guarded by RegionManager.lock: requests served under the lock by a region that was already mapped. */
-    private long hits;
-    /** Thread-safe: requests served by a mapped region without the lock (the hit path). */
-    private final LongAdder fastHits = new LongAdder();
+    /** Thread-safe: requests served by a region that was already mapped, with or without the lock. */
+    private final LongAdder hits = new LongAdder();
     /** Guarded by RegionManager.lock: regions that entered the bookkeeping. */
     private long maps;
     /** Guarded by RegionManager.lock: regions taken out of the bookkeeping (evicted, collected, stale). */
@@ -86,9 +84,9 @@ final class RegionLedger {
         return list;
     }
 
-    /** Counts a request served by a region pinned without the lock. Thread-safe. */
-    void fastHit() {
-        fastHits.increment();
+    /** Counts a request served without the lock by a region already mapped (the hit path). Thread-safe. */
+    void countHit() {
+        hits.increment();
     }
 
     /** Returns true while a limit is exceeded (see {@link #overLimit}). Thread-safe. */
@@ -101,7 +99,7 @@ final class RegionLedger {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
         MapRegion r = file.find(begin, end);
         if (r != null && r.tryPin()) { // a region in the bookkeeping can always be pinned under the lock
-            hits++;
+            hits.increment();
             return r;
         }
         return null;
@@ -130,10 +128,10 @@ final class RegionLedger {
     /** Returns true if evicting unused regions can make room for a map of {@code len} more bytes. */
     boolean evictableLocked(long len) {
         assert Thread.holdsLock(lock) : "RegionLedger used without RegionManager.lock";
-        long bytes = mappedBytes + reservedBytes + len;
-        int regions = openRegions + reservedRegions + 1;
+        long bytes = len;
+        int regions = 1;
         for (MapRegion r : live) {
-            if (bytes <= maxMappedMemory && regions <= maxOpenRegions) {
+            if (!overLocked(bytes, regions)) {
                 return true;
             }
             if (r.clients() == 0) {
@@ -141,7 +139,7 @@ final class RegionLedger {
                 regions--;
             }
         }
-        return bytes <= maxMappedMemory && regions <= maxOpenRegions;
+        return !overLocked(bytes, regions);
     }
 
     /** Counts a copy served by a positional read. */
@@ -246,7 +244,7 @@ final class RegionLedger {
             }
         }
         return new ManagerStats(openFiles, openRegions, mappedBytes, windowSize, maxMappedMemory,
-                maxOpenRegions, hits + fastHits.sum(), maps, unmaps, overruns, retries, stale, readThroughs);
+                maxOpenRegions, hits.sum(), maps, unmaps, overruns, retries, stale, readThroughs);
     }
 
     /** Takes every region, in use or not, out of the bookkeeping (not counted as unmaps) and resets the totals. */

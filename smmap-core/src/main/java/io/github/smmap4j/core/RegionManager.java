@@ -150,7 +150,7 @@ final class RegionManager {
         }
         MapRegion hit = file.find(begin, end); // the hit path: no lock
         if (hit != null && hit.tryPin()) {
-            ledger.fastHit();
+            ledger.countHit();
             return hit;
         }
         Doomed dead = new Doomed();
@@ -162,8 +162,8 @@ final class RegionManager {
                 if (r != null) {
                     return r;
                 }
-                long start = windowStartLocked(begin, end);
-                long len = windowEndLocked(file, end) - start;
+                long start = windowStart(begin, end);
+                long len = windowEnd(file, end) - start;
                 if (mayReadThrough && readThrough && !file.retired && !ledger.fitsLocked(len)
                         && (!file.readThroughLocked(start, windowSize, READS_BEFORE_MAP) || !ledger.evictableLocked(len))) {
                     ledger.readThroughLocked();
@@ -219,10 +219,8 @@ final class RegionManager {
                 throw e;
             } catch (ClosedChannelException e) { // closed by retire, close() or another thread's interrupt
                 ensureOpen();
-                synchronized (lock) {
-                    if (file.retired) {
-                        throw new IOException(file.path + ": file changed on disk while it was being read", e);
-                    }
+                if (file.retired) {
+                    throw new IOException(file.path + ": file changed on disk while it was being read", e);
                 }
                 if (attempt > 0) {
                     throw e;
@@ -320,7 +318,7 @@ final class RegionManager {
     }
 
     /** Returns the start of the window a miss on {@code [begin, end)} maps. */
-    private long windowStartLocked(long begin, long end) {
+    private long windowStart(long begin, long end) {
         if (windowSize == 0) {
             return 0;
         }
@@ -332,7 +330,7 @@ final class RegionManager {
     }
 
     /** Returns the end of the window a miss ending at {@code end} maps. */
-    private long windowEndLocked(MapRegionList file, long end) {
+    private long windowEnd(MapRegionList file, long end) {
         return windowSize == 0 ? file.fileSize : Math.min(file.fileSize, Math.ceilDiv(end, windowSize) * windowSize);
     }
 

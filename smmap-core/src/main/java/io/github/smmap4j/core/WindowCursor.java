@@ -122,7 +122,7 @@ public final class WindowCursor implements AutoCloseable {
         }
         MapRegion r = region;
         if (r == null || pos < r.ofs || pos >= r.ofs + r.size) {
-            if (readLen > 0 && readOfs <= pos && pos < readOfs + readLen) {
+            if (bufferHolds(pos)) {
                 int n = (int) Math.min(len, readOfs + readLen - pos);
                 System.arraycopy(readBuf, (int) (pos - readOfs), dst, off, n);
                 return n;
@@ -202,9 +202,12 @@ public final class WindowCursor implements AutoCloseable {
      * current region holds it, or the bytes the cursor last read through under map pressure do.
      */
     public boolean holds(long ofs) {
-        MapRegion r = region;
-        return (r != null && r.ofs <= ofs && ofs < r.ofs + r.size)
-                || (readLen > 0 && readOfs <= ofs && ofs < readOfs + readLen);
+        return includesOffset(ofs) || bufferHolds(ofs);
+    }
+
+    /** Returns true if the bytes last read through hold file offset {@code ofs}. */
+    private boolean bufferHolds(long ofs) {
+        return readLen > 0 && readOfs <= ofs && ofs < readOfs + readLen;
     }
 
     /** Returns the size of the file as seen when this cursor was made. */
